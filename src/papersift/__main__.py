@@ -1,0 +1,3 @@
+from papersift.cli import main
+
+main()

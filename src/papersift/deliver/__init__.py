@@ -1,0 +1,1 @@
+"""Deliver: exports, feeds and digests."""

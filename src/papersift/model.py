@@ -1,0 +1,176 @@
+"""The vocabulary: frozen dataclasses shared by every layer."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Authority(enum.IntEnum):
+    """How much a source is trusted for a paper's bibliographic fields (higher wins)."""
+
+    LISTING_TEXT = 1  # copied text: seed pages, digests, abstract lists
+    AGGREGATOR = 2  # Hugging Face, Semantic Scholar, BibTeX, CSV, generic JSON lines
+    ARXIV_LISTING = 3  # arXiv RSS/Atom announcement listings
+    ARXIV = 4  # arXiv's own metadata: API, OAI-PMH, .abs, bulk snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One arXiv version of a paper."""
+
+    number: int
+    date: str | None = None  # ISO 8601
+    size: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    abs: str | None = None
+    pdf: str | None = None
+    code: str | None = None
+    project: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            k: v
+            for k, v in (
+                ("abs", self.abs),
+                ("pdf", self.pdf),
+                ("code", self.code),
+                ("project", self.project),
+            )
+            if v
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One paper as one source described it. Every bibliographic field is optional.
+
+    ``ref`` says where the record sits in its input ("line 12", "entry 3"), so that every
+    message about it can name it.
+    """
+
+    source: str  # the format that produced it, e.g. "arxiv-atom"
+    ref: str
+    authority: Authority = Authority.AGGREGATOR
+    arxiv_id: str | None = None  # normalized, version-less
+    version: int | None = None  # the version this record describes, when it says
+    doi: str | None = None
+    title: str | None = None  # raw, as given
+    abstract: str | None = None  # raw, LaTeX kept
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # primary first
+    submitted: str | None = None  # ISO 8601 date or datetime
+    updated: str | None = None
+    listed: tuple[str, ...] = ()  # listing dates, YYYY-MM-DD
+    versions: tuple[Version, ...] = ()
+    links: Links = field(default_factory=Links)
+    comments: str | None = None
+    journal_ref: str | None = None
+    license: str | None = None
+    upvotes: int | None = None
+    external_ids: tuple[tuple[str, str], ...] = ()  # e.g. (("s2", "abc"), ("hf", "2503.0"))
+    extra: tuple[tuple[str, str], ...] = ()  # source-specific facts worth keeping (announce type…)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record a parser could not accept, and why."""
+
+    ref: str
+    reason: str
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Which source and input gave which record, and when papersift saw it."""
+
+    source: str  # format
+    origin: str  # file path or URL
+    ref: str  # line/record inside the origin
+    seen_at: str  # ISO 8601 UTC
+    record_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """A paper as papersift keeps it: every source's record merged into one."""
+
+    id: str
+    title: str  # clean, for display ("" when no source gave one)
+    title_raw: str
+    abstract: str  # clean unicode, for display
+    abstract_raw: str  # as the best source gave it, LaTeX kept
+    display_name: str  # the title, or a readable name when there is none
+    arxiv_id: str | None = None
+    doi: str | None = None
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    submitted: str | None = None
+    updated: str | None = None
+    listed: tuple[str, ...] = ()
+    versions: tuple[Version, ...] = ()
+    links: Links = field(default_factory=Links)
+    comments: str | None = None
+    journal_ref: str | None = None
+    license: str | None = None
+    upvotes: int | None = None
+    external_ids: tuple[tuple[str, str], ...] = ()
+    sources: tuple[Provenance, ...] = ()
+
+    @property
+    def published(self) -> str | None:
+        """The first public date known: submission, else first listing."""
+        return self.submitted or (self.listed[0] if self.listed else None)
+
+    @property
+    def primary_category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+
+class Outcome(enum.Enum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REJECTED = "rejected"
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What ingesting one input did."""
+
+    origin: str
+    format: str | None = None
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    error: str | None = None  # set when the whole input was refused; nothing was stored
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome is Outcome.NEW:
+            self.new += 1
+        elif outcome is Outcome.UPDATED:
+            self.updated += 1
+        elif outcome is Outcome.UNCHANGED:
+            self.unchanged += 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "origin": self.origin,
+            "format": self.format,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": [
+                {"ref": r.ref, "reason": r.reason, "field": r.field} for r in self.rejected
+            ],
+            "error": self.error,
+        }

@@ -1,0 +1,1 @@
+"""Sources: parsers for every listing shape, format detection, live fetchers, and ingest."""

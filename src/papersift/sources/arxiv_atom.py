@@ -1,0 +1,5 @@
+"""(being written)"""
+
+from papersift.sources.base import Format
+
+FORMATS: tuple[Format, ...] = ()

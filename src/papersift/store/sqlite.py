@@ -1,0 +1,365 @@
+"""The embedded default store: one SQLite file, WAL mode, migrations applied on open."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from papersift.errors import MigrationError, StoreError
+from papersift.model import Links, Paper, Provenance, Record
+from papersift.store import codec
+from papersift.store.protocol import IdentityKey
+
+_PAPER_COLUMNS = (
+    "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
+    "categories, primary_category, submitted, updated, first_listed, listed, versions, links, "
+    "comments, journal_ref, license, upvotes, external_ids, created_at, modified_at"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def migrations(dialect: str) -> list[tuple[str, str]]:
+    """``(name, sql)`` of every migration for ``dialect``, in order."""
+    folder = resources.files("papersift.store.migrations").joinpath(dialect)
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".sql")), key=lambda f: f.name)
+    return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
+
+
+class SqliteStore:
+    """:class:`~papersift.store.protocol.Store` on a SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.location = str(path)
+        self._depth = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: cannot open the store: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the store: {exc.strerror}") from exc
+
+    # --- lifecycle ----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        db = self._db
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        applied = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
+        known = migrations("sqlite")
+        unknown = applied - {name for name, _ in known}
+        if unknown:
+            raise MigrationError(
+                f"{self.location}: the store was written by a newer papersift "
+                f"(unknown migrations: {', '.join(sorted(unknown))})"
+            )
+        for name, sql in known:
+            if name in applied:
+                continue
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                for statement in sql.split(";\n"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                db.execute("ROLLBACK")
+                raise MigrationError(f"{self.location}: migration {name} failed: {exc}") from exc
+
+    def applied_migrations(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.location}: cannot start a transaction: {exc}") from exc
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._db.execute("ROLLBACK")
+                raise StoreError(f"{self.location}: commit failed: {exc}") from exc
+        finally:
+            self._depth = 0
+
+    # --- identity -----------------------------------------------------------------------------
+    def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[str]]:
+        found: dict[IdentityKey, list[str]] = {}
+        for kind, value in keys:
+            rows = self._db.execute(
+                "SELECT paper_id FROM identifiers WHERE kind = ? AND value = ? ORDER BY paper_id",
+                (kind, value),
+            ).fetchall()
+            if rows:
+                found[(kind, value)] = [r[0] for r in rows]
+        return found
+
+    def resolve(self, identifier: str) -> str | None:
+        row = self._db.execute("SELECT id FROM papers WHERE id = ?", (identifier,)).fetchone()
+        if row:
+            return str(row[0])
+        row = self._db.execute(
+            "SELECT paper_id FROM identifiers WHERE kind IN ('id', 'arxiv', 'doi') AND value = ?"
+            " LIMIT 1",
+            (identifier,),
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def record_owner(self, record_hash: str) -> str | None:
+        row = self._db.execute(
+            "SELECT paper_id FROM records WHERE hash = ?", (record_hash,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    # --- writing ------------------------------------------------------------------------------
+    def save_paper(self, paper: Paper, keys: Iterable[IdentityKey], *, created: bool) -> None:
+        now = _now()
+        row = (
+            paper.id,
+            paper.arxiv_id,
+            paper.doi,
+            paper.title,
+            paper.title_raw,
+            paper.abstract,
+            paper.abstract_raw,
+            paper.display_name,
+            codec.dumps(list(paper.authors)),
+            codec.dumps(list(paper.categories)),
+            paper.primary_category,
+            paper.submitted,
+            paper.updated,
+            paper.listed[0] if paper.listed else None,
+            codec.dumps(list(paper.listed)),
+            codec.versions_to_json(paper.versions),
+            codec.dumps(paper.links.as_dict()),
+            paper.comments,
+            paper.journal_ref,
+            paper.license,
+            paper.upvotes,
+            codec.dumps([list(e) for e in paper.external_ids]),
+            now,
+            now,
+        )
+        try:
+            if created:
+                self._db.execute(
+                    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES ({', '.join('?' * len(row))})",
+                    row,
+                )
+            else:
+                self._db.execute(
+                    "UPDATE papers SET arxiv_id=?, doi=?, title=?, title_raw=?, abstract=?, "
+                    "abstract_raw=?, display_name=?, authors=?, categories=?, primary_category=?, "
+                    "submitted=?, updated=?, first_listed=?, listed=?, versions=?, links=?, "
+                    "comments=?, journal_ref=?, license=?, upvotes=?, external_ids=?, "
+                    "modified_at=? WHERE id=?",
+                    (*row[1:-2], now, paper.id),
+                )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO identifiers (kind, value, paper_id) VALUES (?, ?, ?)",
+                [(kind, value, paper.id) for kind, value in keys],
+            )
+            self._db.execute(
+                "INSERT INTO changes (paper_id, kind, at) VALUES (?, 'upsert', ?)", (paper.id, now)
+            )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.location}: cannot save paper {paper.id}: {exc}") from exc
+
+    def add_record(self, paper_id: str, record: Record, provenance: Provenance) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO records (hash, paper_id, source, payload) VALUES (?, ?, ?, ?)",
+            (provenance.record_hash, paper_id, record.source, codec.record_to_json(record)),
+        )
+        self.add_provenance(provenance)
+
+    def add_provenance(self, provenance: Provenance) -> bool:
+        cursor = self._db.execute(
+            "INSERT OR IGNORE INTO provenance (record_hash, origin, ref, seen_at) "
+            "VALUES (?, ?, ?, ?)",
+            (provenance.record_hash, provenance.origin, provenance.ref, provenance.seen_at),
+        )
+        return cursor.rowcount > 0
+
+    def fold(self, loser: str, winner: str) -> None:
+        db = self._db
+        db.execute("UPDATE records SET paper_id = ? WHERE paper_id = ?", (winner, loser))
+        db.execute(
+            "INSERT OR IGNORE INTO identifiers (kind, value, paper_id) "
+            "SELECT kind, value, ? FROM identifiers WHERE paper_id = ?",
+            (winner, loser),
+        )
+        db.execute("DELETE FROM identifiers WHERE paper_id = ?", (loser,))
+        db.execute("INSERT OR IGNORE INTO identifiers VALUES ('id', ?, ?)", (loser, winner))
+        db.execute("DELETE FROM papers WHERE id = ?", (loser,))
+        db.execute(
+            "INSERT INTO changes (paper_id, kind, at) VALUES (?, 'delete', ?)", (loser, _now())
+        )
+
+    # --- reading ------------------------------------------------------------------------------
+    def _paper(self, row: tuple[Any, ...], sources: tuple[Provenance, ...]) -> Paper:
+        r = dict(zip(_PAPER_COLUMNS.split(", "), row, strict=True))
+        return Paper(
+            id=r["id"],
+            arxiv_id=r["arxiv_id"],
+            doi=r["doi"],
+            title=r["title"],
+            title_raw=r["title_raw"],
+            abstract=r["abstract"],
+            abstract_raw=r["abstract_raw"],
+            display_name=r["display_name"],
+            authors=tuple(json.loads(r["authors"])),
+            categories=tuple(json.loads(r["categories"])),
+            submitted=r["submitted"],
+            updated=r["updated"],
+            listed=tuple(json.loads(r["listed"])),
+            versions=codec.versions_from_json(r["versions"]),
+            links=Links(**json.loads(r["links"])),
+            comments=r["comments"],
+            journal_ref=r["journal_ref"],
+            license=r["license"],
+            upvotes=r["upvotes"],
+            external_ids=tuple((k, v) for k, v in json.loads(r["external_ids"])),
+            sources=sources,
+        )
+
+    def _sources(self, paper_ids: Sequence[str]) -> dict[str, list[Provenance]]:
+        out: dict[str, list[Provenance]] = {pid: [] for pid in paper_ids}
+        for start in range(0, len(paper_ids), 500):
+            chunk = paper_ids[start : start + 500]
+            rows = self._db.execute(
+                "SELECT r.paper_id, r.source, p.origin, p.ref, p.seen_at, p.record_hash "
+                "FROM records r JOIN provenance p ON p.record_hash = r.hash "
+                f"WHERE r.paper_id IN ({', '.join('?' * len(chunk))}) "
+                "ORDER BY p.seen_at, p.origin, p.ref",
+                chunk,
+            )
+            for pid, source, origin, ref, seen_at, record_hash in rows:
+                out[pid].append(Provenance(source, origin, ref, seen_at, record_hash))
+        return out
+
+    def get(self, paper_id: str) -> Paper | None:
+        papers = self.get_many([paper_id])
+        return papers[0] if papers else None
+
+    def get_many(self, paper_ids: Sequence[str]) -> list[Paper]:
+        rows: dict[str, tuple[Any, ...]] = {}
+        for start in range(0, len(paper_ids), 500):
+            chunk = list(paper_ids[start : start + 500])
+            for row in self._db.execute(
+                f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            ):
+                rows[row[0]] = row
+        found = [pid for pid in paper_ids if pid in rows]
+        sources = self._sources(found)
+        return [self._paper(rows[pid], tuple(sources[pid])) for pid in found]
+
+    def records(self, paper_id: str) -> list[tuple[Record, Provenance]]:
+        rows = self._db.execute(
+            "SELECT r.payload, r.source, p.origin, p.ref, min(p.seen_at), r.hash "
+            "FROM records r JOIN provenance p ON p.record_hash = r.hash "
+            "WHERE r.paper_id = ? GROUP BY r.hash ORDER BY r.hash",
+            (paper_id,),
+        )
+        return [
+            (codec.record_from_json(payload), Provenance(source, origin, ref, seen_at, h))
+            for payload, source, origin, ref, seen_at, h in rows
+        ]
+
+    def iter_papers(self, *, batch: int = 1000) -> Iterator[Paper]:
+        last = ""
+        while True:
+            ids = [
+                r[0]
+                for r in self._db.execute(
+                    "SELECT id FROM papers WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                )
+            ]
+            if not ids:
+                return
+            yield from self.get_many(ids)
+            last = ids[-1]
+
+    def count_papers(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM papers").fetchone()[0])
+
+    def stats(self) -> dict[str, object]:
+        db = self._db
+        by_source = dict(
+            db.execute(
+                "SELECT source, count(DISTINCT paper_id) FROM records "
+                "GROUP BY source ORDER BY source"
+            ).fetchall()
+        )
+        by_category = dict(
+            db.execute(
+                "SELECT primary_category, count(*) FROM papers WHERE primary_category IS NOT NULL "
+                "GROUP BY primary_category ORDER BY count(*) DESC LIMIT 10"
+            ).fetchall()
+        )
+        first, last = db.execute(
+            "SELECT min(first_listed), max(first_listed) FROM papers"
+        ).fetchone()
+        return {
+            "papers": self.count_papers(),
+            "with_arxiv_id": db.execute(
+                "SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL"
+            ).fetchone()[0],
+            "records": db.execute("SELECT count(*) FROM records").fetchone()[0],
+            "sightings": db.execute("SELECT count(*) FROM provenance").fetchone()[0],
+            "origins": db.execute("SELECT count(DISTINCT origin) FROM provenance").fetchone()[0],
+            "papers_by_source": by_source,
+            "top_categories": by_category,
+            "first_listed": first,
+            "last_listed": last,
+        }
+
+    # --- state --------------------------------------------------------------------------------
+    def get_state(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_state(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._db.execute("DELETE FROM state WHERE key = ?", (key,))
+        else:
+            self._db.execute(
+                "INSERT INTO state (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at",
+                (key, value, _now()),
+            )

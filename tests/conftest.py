@@ -1,0 +1,83 @@
+"""Shared fixtures: real SQLite stores in temporary folders, the shared data, the CLI."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from papersift.cli import main
+from papersift.config import Settings
+from papersift.radar import Radar
+from papersift.sources.base import Input
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def data() -> Path:
+    """``../shared/data`` from the project root."""
+    assert DATA.is_dir(), f"shared data missing at {DATA}"
+    return DATA
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite3"
+
+
+@pytest.fixture
+def radar(tmp_path: Path, db_path: Path) -> Iterator[Radar]:
+    with Radar.open(Settings(home=tmp_path, db=str(db_path))) as r:
+        yield r
+
+
+def ingest(radar: Radar, *paths: Path, format: str | None = None) -> list[Any]:
+    """Ingest paths through the facade; the reports."""
+    return list(radar.ingest(radar.inputs([str(p) for p in paths]), format=format))
+
+
+def ingest_text(radar: Radar, name: str, text: str | bytes, format: str | None = None) -> Any:
+    data = text.encode() if isinstance(text, str) else text
+    return next(iter(radar.ingest([Input.from_bytes(name, data)], format=format)))
+
+
+def dump_store(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table (but the change log and timestamps) - to prove nothing changed."""
+    with sqlite3.connect(path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}")), key=repr)  # noqa: S608
+            for t in tables
+            if t not in ("changes", "sqlite_sequence")
+        }
+
+
+class Cli:
+    """Runs the real command line in-process against one store."""
+
+    def __init__(self, db: Path, home: Path) -> None:
+        self.db = db
+        self.home = home
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None) -> Result:
+        return self.runner.invoke(
+            main, ["--db", str(self.db), "--home", str(self.home), *args], input=input
+        )
+
+    def json(self, *args: str) -> Any:
+        result = self(*args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, db_path: Path) -> Cli:
+    return Cli(db_path, tmp_path)
