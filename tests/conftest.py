@@ -53,7 +53,7 @@ def dump_store(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     with sqlite3.connect(path) as db:
         tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {
-            t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}")), key=repr)  # noqa: S608
+            t: sorted(map(tuple, db.execute(f"SELECT * FROM {t}")), key=repr)
             for t in tables
             if t not in ("changes", "sqlite_sequence")
         }

@@ -67,12 +67,14 @@ def test_untitled_papers_get_the_system_name(radar: Radar, data: Path) -> None:
     assert {"CoMCTS", "AgentBank", "SkipAlign", "FreeVA"} <= names
     for paper in radar.papers():
         assert paper.id.startswith("ps-")
-        assert paper.display_name and len(paper.display_name) <= 90
+        assert paper.display_name
+        assert len(paper.display_name) <= 90
 
 
 def test_a_readme_is_not_a_listing(radar: Radar, data: Path, db_path: Path) -> None:
     before = dump_store(db_path)
     (report,) = ingest(radar, data / "seeds" / "README.md")
     assert report.error is not None
-    assert "README.md" in report.error and "not a paper listing" in report.error
+    assert "README.md" in report.error
+    assert "not a paper listing" in report.error
     assert dump_store(db_path) == before

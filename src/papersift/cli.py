@@ -7,19 +7,17 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import click
 
 from papersift.config import Settings
 from papersift.errors import PapersiftError
+from papersift.model import FileReport, Paper
 from papersift.radar import Radar
 
 EXIT_REJECTED = 1  # some records were rejected; the rest went in
 EXIT_REFUSED = 3  # some input was refused whole; it changed nothing
-
-SAMPLE_DIR = Path(__file__).parent / "sample"
 
 
 class _Context:
@@ -211,20 +209,213 @@ def formats(as_json: bool) -> None:
 
 @main.command()
 @click.option("--limit", default=10, show_default=True, help="How many papers to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print reports, counts and papers as JSON.")
 @click.pass_obj
-def demo(obj: _Context, limit: int) -> None:
-    """Load the bundled sample (no network needed) and show what is there."""
+def demo(obj: _Context, limit: int, as_json: bool) -> None:
+    """Load the bundled sample (no network needed) and show what is there.
+
+    A few hundred recent arXiv papers and the Hugging Face daily papers of the same days; the
+    most upvoted are listed. Running it again changes nothing.
+    """
     with obj.radar() as radar:
-        for report in radar.ingest(radar.inputs([str(SAMPLE_DIR)])):
-            _print_report(report)
+        reports = radar.load_sample()
         data = radar.stats()
-        click.echo(f"\n{data['papers']:,} papers in {data['store']}\n")
-        papers = sorted(
-            radar.papers(), key=lambda p: (p.upvotes or 0, p.published or ""), reverse=True
-        )[:limit]
-    for paper in papers:
-        votes = f"▲{paper.upvotes:<4}" if paper.upvotes is not None else "     "
-        click.echo(f"{votes} {paper.id:<12} {paper.display_name[:90]}")
+        top = radar.most_upvoted(limit)
+    if as_json:
+        from papersift.deliver.export import paper_dict
+
+        _dump(
+            {
+                "reports": [r.as_dict() for r in reports],
+                "stats": data,
+                "most_upvoted": [paper_dict(p) for p in top],
+            }
+        )
+    else:
+        _print_demo(reports, data, top)
+    if any(not r.ok for r in reports):
+        sys.exit(EXIT_REFUSED)
+    if any(r.rejected for r in reports):
+        sys.exit(EXIT_REJECTED)
+
+
+def _print_demo(reports: list[FileReport], data: dict[str, Any], top: list[Paper]) -> None:
+    click.echo(click.style("Loaded the bundled sample", bold=True) + " (no network needed):")
+    by_format: dict[str, list[FileReport]] = {}
+    for report in reports:
+        if report.ok:
+            by_format.setdefault(report.format or "?", []).append(report)
+        else:
+            _print_report(report)
+    for name, group in by_format.items():
+        files = f"{len(group)} file{'s' if len(group) != 1 else ''}"
+        click.echo(
+            f"  {name:<10} {files:<9} {sum(r.new for r in group):>4} new, "
+            f"{sum(r.updated for r in group):>3} updated, "
+            f"{sum(r.unchanged for r in group):>4} unchanged, "
+            f"{sum(len(r.rejected) for r in group)} rejected"
+        )
+    click.echo(f"\n{data['papers']:,} papers in {data['store']}")
+    sources = data.get("papers_by_source") or {}
+    if sources:
+        click.echo("  " + " · ".join(f"{n:,} from {s}" for s, n in sources.items()))
+    if not top:
+        return
+    click.echo("\n" + click.style("Most upvoted on Hugging Face", bold=True))
+    for rank, paper in enumerate(top, start=1):
+        title = paper.display_name
+        if len(title) > 84:
+            title = title[:83].rstrip() + "…"
+        click.echo(f"{rank:>3}. ▲ {paper.upvotes:<4} {click.style(title, bold=True)}")
+        facts = [paper.published[:10]] if paper.published else []
+        if paper.arxiv_id:
+            facts.append(f"arXiv {paper.arxiv_id}")
+        if paper.links.code:
+            facts.append(f"code {paper.links.code}")
+        click.echo(" " * 11 + " · ".join(facts))
+    click.echo(f"\nMore about one: papersift show {top[0].id}")
+
+
+# --- fetch: live sources ----------------------------------------------------------------------
+
+
+@main.group()
+def fetch() -> None:
+    """Fetch from live sources (arXiv, Hugging Face) and ingest what comes back.
+
+    Each page is ingested on its own (a bad page changes nothing) and remembered, so a rerun
+    after a failure carries on without fetching again what is already in. arXiv hosts are asked
+    at most once every PAPERSIFT_ARXIV_DELAY seconds (3 by default, as arXiv asks). Exit status:
+    0 all went in; 1 some records were rejected; 3 a page was refused whole; 6 a fetch failed.
+    """
+
+
+def _run_fetch(pages: Iterator[Any]) -> None:
+    """Print each page as it is done; exit like ``ingest`` (a fetch error exits 6 via _Group)."""
+    reports: list[FileReport] = []
+    skipped = 0
+    for page in pages:
+        if page.report is None:
+            skipped += 1
+            click.echo(f"{page.url}: {page.note}")
+            continue
+        reports.append(page.report)
+        _print_report(page.report)
+    if len(reports) + skipped > 1:
+        click.echo(
+            f"{len(reports)} page{'s' if len(reports) != 1 else ''} fetched, {skipped} skipped: "
+            f"{sum(r.new for r in reports)} new, {sum(r.updated for r in reports)} updated, "
+            f"{sum(r.unchanged for r in reports)} unchanged, "
+            f"{sum(len(r.rejected) for r in reports)} rejected"
+        )
+    if any(not r.ok for r in reports):
+        sys.exit(EXIT_REFUSED)
+    if any(r.rejected for r in reports):
+        sys.exit(EXIT_REJECTED)
+
+
+@fetch.command("arxiv-rss")
+@click.argument("categories", nargs=-1, required=True)
+@click.option("--rss", is_flag=True, help="Read the RSS 2.0 feed (/rss/CAT) instead of Atom.")
+@click.option("--refresh", is_flag=True, help="Fetch again what was fetched this arXiv day.")
+@click.pass_obj
+def fetch_arxiv_rss(obj: _Context, categories: tuple[str, ...], rss: bool, refresh: bool) -> None:
+    """Today's arXiv announcements in CATEGORIES (e.g. cs.AI cs.CL), one request each."""
+    with obj.radar() as radar:
+        _run_fetch(radar.fetch_arxiv_rss(categories, rss=rss, refresh=refresh))
+
+
+@fetch.command("arxiv-api")
+@click.option("--id", "ids", multiple=True, metavar="ID", help="arXiv ids (repeat or comma-join).")
+@click.option("--query", metavar="Q", help="A search query, e.g. 'cat:cs.CL AND ti:retrieval'.")
+@click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--page-size", type=click.IntRange(1, 2000), default=100, show_default=True, help="Per request."
+)
+@click.option(
+    "--sort",
+    type=click.Choice(["relevance", "lastUpdatedDate", "submittedDate"]),
+    default="relevance",
+    show_default=True,
+)
+@click.pass_obj
+def fetch_arxiv_api(
+    obj: _Context,
+    ids: tuple[str, ...],
+    query: str | None,
+    max_results: int,
+    page_size: int,
+    sort: str,
+) -> None:
+    """Papers from the arXiv API: by --id, or the first --max results of a --query.
+
+    An unfinished run (a failure mid-way) continues where it stopped when run again.
+    """
+    wanted = [i for value in ids for i in value.replace(",", " ").split()]
+    if bool(wanted) == bool(query):
+        raise click.UsageError("give either --id or --query")
+    with obj.radar() as radar:
+        _run_fetch(
+            radar.fetch_arxiv_api(
+                ids=wanted, query=query, max_results=max_results, page_size=page_size, sort=sort
+            )
+        )
+
+
+@fetch.command("oai")
+@click.option("--set", "set_spec", metavar="SET", help="An arXiv set, e.g. cs or physics:hep-th.")
+@click.option("--from", "from_date", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option(
+    "--prefix",
+    type=click.Choice(["arXiv", "arXivRaw", "oai_dc"]),
+    default="arXiv",
+    show_default=True,
+    help="Metadata format.",
+)
+@click.option("--restart", is_flag=True, help="Forget an unfinished harvest; start again.")
+@click.pass_obj
+def fetch_oai(
+    obj: _Context,
+    set_spec: str | None,
+    from_date: Any,
+    until: Any,
+    prefix: str,
+    restart: bool,
+) -> None:
+    """Harvest arXiv over OAI-PMH (ListRecords), following resumption tokens to the end.
+
+    After each page the next token is stored: an interrupted harvest continues from there when
+    the same command is run again.
+    """
+    with obj.radar() as radar:
+        _run_fetch(
+            radar.fetch_oai(
+                set_spec=set_spec,
+                from_date=from_date.date() if from_date else None,
+                until=until.date() if until else None,
+                prefix=prefix,
+                restart=restart,
+            )
+        )
+
+
+@fetch.command("hf")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="One day.")
+@click.option("--week", metavar="YYYY-Www", help="The 7 days of an ISO week.")
+@click.option("--month", metavar="YYYY-MM", help="Every day of a month.")
+@click.option("--refresh", is_flag=True, help="Fetch again days fetched before.")
+@click.pass_obj
+def fetch_hf(
+    obj: _Context, day: str | None, week: str | None, month: str | None, refresh: bool
+) -> None:
+    """Hugging Face daily papers, one request per day; days fetched before are skipped."""
+    try:
+        days = Radar.days(day=day, week=week, month=month)
+    except ValueError as exc:
+        raise click.UsageError(f"{exc} (--date, --week or --month)") from None
+    with obj.radar() as radar:
+        _run_fetch(radar.fetch_hf(days, refresh=refresh))
 
 
 if __name__ == "__main__":

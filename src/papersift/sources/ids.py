@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import unicodedata
@@ -64,26 +63,37 @@ def normalize_doi(text: str | None) -> str | None:
 
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# ASCII bytes: letters to lower case; everything but letters and digits is deleted
+_FOLD_BYTES = bytes(c + 32 if 65 <= c <= 90 else c for c in range(256))
+_NOT_ALNUM = bytes(c for c in range(256) if not (chr(c).isascii() and chr(c).isalnum()))
 
 
 def text_key(text: str | None, limit: int | None = None) -> str | None:
     """A normalized form of a title or abstract for matching copies from different sources:
-    accents, LaTeX commands, punctuation, case and spacing removed."""
+    accents, LaTeX commands, punctuation, case and spaces removed (letters and digits remain)."""
     if not text:
         return None
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    folded = _LATEX_CMD.sub(" ", folded).casefold()
-    words = _NON_WORD.sub(" ", folded).split()
-    if not words:
+    if limit:  # enough text for a key of ``limit`` characters, with room for what is dropped
+        text = text[: limit * 3 // 2]
+    if text.isascii():
+        folded = text
+    else:
+        folded = unicodedata.normalize("NFKD", text)
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    if "\\" in folded:
+        folded = _LATEX_CMD.sub(" ", folded)
+    if folded.isascii():
+        key = folded.encode("ascii").translate(_FOLD_BYTES, _NOT_ALNUM).decode("ascii")
+    else:
+        key = _NON_WORD.sub("", folded.casefold())
+    if not key:
         return None
-    key = " ".join(words)
     return key[:limit] if limit else key
 
 
 def digest(text: str, length: int = 16) -> str:
-    raw = hashlib.blake2b(text.encode(), digest_size=16).digest()
-    return base64.b32encode(raw).decode().lower().rstrip("=")[:length]
+    """A short stable fingerprint of ``text`` (hex)."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()[:length]
 
 
 def content_id(key: str) -> str:

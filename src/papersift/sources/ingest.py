@@ -2,12 +2,16 @@
 
 Atomic per input: an input that cannot be parsed to its end changes nothing. Idempotent: a record
 seen before (same content) is only noted as seen again.
+
+Records are handled in chunks: one query finds which are known and which keys are taken, every
+record that is plainly a new paper is written in bulk, and only records that meet an existing
+paper (or another record of the same chunk) take the one-by-one merge path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from papersift.errors import ParseError
@@ -15,24 +19,31 @@ from papersift.model import FileReport, Outcome, Paper, Provenance, Record, Reje
 from papersift.sources import merge
 from papersift.sources.base import Format, Input
 from papersift.sources.detect import detect
-from papersift.store.protocol import Store
+from papersift.store.protocol import IdentityKey, NewPaper, Store
 
 Progress = Callable[[int], None]  # called with the number of records handled so far
 
-_STRONG = ("arxiv", "doi")
+CHUNK = 256
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class _Batch:
-    """Per-input bookkeeping: ids seen so far in this input, to refuse duplicates."""
+@dataclass(slots=True)
+class _Pending:
+    record: Record
+    provenance: Provenance
+    keys: list[IdentityKey]
+
+
+class _Duplicates:
+    """Ids seen so far in one input, to refuse a second record under the same id."""
 
     def __init__(self) -> None:
         self.seen: dict[tuple[str, str], str] = {}
 
-    def duplicate(self, record: Record) -> Rejected | None:
+    def check(self, record: Record) -> Rejected | None:
         key: tuple[str, str] | None = None
         if record.arxiv_id:
             key = ("arXiv id", record.arxiv_id)
@@ -47,55 +58,72 @@ class _Batch:
         return None
 
 
-def _candidates(store: Store, record: Record) -> list[str]:
-    """Papers this record may describe, strongest match first."""
-    keys = merge.identity_keys(record)
-    found = store.lookup(keys)
-    ordered: list[str] = []
-    for key in keys:
-        for paper_id in found.get(key, ()):
-            if paper_id not in ordered:
-                ordered.append(paper_id)
-    if not ordered:
-        return []
-    papers = {p.id: p for p in store.get_many(ordered)}
-    return [pid for pid in ordered if pid in papers and merge.compatible(record, papers[pid])]
-
-
 def _same(a: Paper | None, b: Paper) -> bool:
     return a is not None and replace(a, sources=()) == replace(b, sources=())
 
 
-def ingest_record(store: Store, record: Record, provenance: Provenance) -> Outcome:
+def ingest_record(
+    store: Store, record: Record, provenance: Provenance, keys: list[IdentityKey] | None = None
+) -> Outcome:
     """Store one record (inside the caller's transaction) and say what it did."""
-    owner = store.record_owner(provenance.record_hash)
+    keys = merge.identity_keys(record) if keys is None else keys
+    owner, found = store.match(provenance.record_hash, keys)
     if owner is not None:  # the same record, seen before: note where, change nothing
         store.add_provenance(provenance)
         return Outcome.UNCHANGED
-    candidates = _candidates(store, record)
+    ordered = list(dict.fromkeys(pid for key in keys for pid in found.get(key, ())))
+    papers = {p.id: p for p in store.get_many(ordered)} if ordered else {}
+    candidates = [pid for pid in ordered if merge.compatible(record, papers[pid])]
     if not candidates:
         paper_id = merge.new_paper_id(record)
-        if store.get(paper_id) is not None:  # a content id taken by an incompatible paper
+        if paper_id in papers or (not record.arxiv_id and store.resolve(paper_id)):
+            # a content id already taken by a paper this record is not: derive another
             paper_id = merge.new_paper_id(replace(record, title=f"{record.title}#{record.ref}"))
         paper = merge.merge(paper_id, [(record, provenance)])
-        store.save_paper(paper, merge.identity_keys(record), created=True)
-        store.add_record(paper_id, record, provenance)
+        store.add_papers([NewPaper(paper, keys, record, provenance)])
         return Outcome.NEW
     winner, others = candidates[0], candidates[1:]
+    before = papers[winner]
     items = store.records(winner)
-    before = store.get(winner)
+    folded = False
     for other in others:  # the record ties together papers we held apart: make them one
-        other_items = store.records(other)
-        merged_other = merge.merge(other, other_items)
-        if before is not None and merge.compatible(before, merged_other):
+        if merge.compatible(before, papers[other]):
+            items.extend(store.records(other))
             store.fold(other, winner)
-            items.extend(other_items)
+            folded = True
     items.append((record, provenance))
     paper = merge.merge(winner, items)
-    keys = [k for r, _ in items for k in merge.identity_keys(r)]
-    store.save_paper(paper, dict.fromkeys(keys), created=False)
+    all_keys = dict.fromkeys(k for r, _ in items for k in merge.identity_keys(r))
+    store.save_paper(paper, all_keys)
     store.add_record(winner, record, provenance)
-    return Outcome.UNCHANGED if _same(before, paper) and not others else Outcome.UPDATED
+    return Outcome.UNCHANGED if _same(before, paper) and not folded else Outcome.UPDATED
+
+
+def _ingest_chunk(store: Store, chunk: list[_Pending], report: FileReport) -> None:
+    owners = store.owners([p.provenance.record_hash for p in chunk])
+    taken = store.lookup(list({k for p in chunk for k in p.keys}))
+    claimed: set[IdentityKey] = set()  # keys of records earlier in this chunk
+    fresh: list[NewPaper] = []
+    for pending in chunk:
+        record, provenance, keys = pending.record, pending.provenance, pending.keys
+        if provenance.record_hash in owners:
+            store.add_provenance(provenance)
+            report.count(Outcome.UNCHANGED)
+        elif record.arxiv_id is None or any(k in taken or k in claimed for k in keys):
+            if fresh:  # later records must see these
+                store.add_papers(fresh)
+                fresh = []
+            report.count(ingest_record(store, record, provenance, keys))
+        else:  # a paper nobody has seen: its arXiv id is its id
+            fresh.append(
+                NewPaper(
+                    merge.merge(record.arxiv_id, [(record, provenance)]), keys, record, provenance
+                )
+            )
+            report.count(Outcome.NEW)
+        claimed.update(keys)
+    if fresh:
+        store.add_papers(fresh)
 
 
 def ingest_input(
@@ -113,31 +141,32 @@ def ingest_input(
         fmt = fmt or detect(source)
         report.format = fmt.name
         seen_at = clock()
-        batch = _Batch()
+        duplicates = _Duplicates()
+        chunk: list[_Pending] = []
         with store.atomic():
             for handled, item in enumerate(fmt.parse(source), start=1):
                 if isinstance(item, Rejected):
                     report.rejected.append(item)
+                elif (duplicate := duplicates.check(item)) is not None:
+                    report.rejected.append(duplicate)
+                elif not (item.title or item.abstract or item.arxiv_id or item.doi):
+                    report.rejected.append(Rejected(item.ref, "no title, abstract or id", "title"))
                 else:
-                    duplicate = batch.duplicate(item)
-                    if duplicate is not None:
-                        report.rejected.append(duplicate)
-                    elif not (item.title or item.abstract or item.arxiv_id or item.doi):
-                        report.rejected.append(
-                            Rejected(item.ref, "no title, abstract or id", "title")
-                        )
-                    else:
-                        provenance = Provenance(
-                            fmt.name, report.origin, item.ref, seen_at, merge.record_hash(item)
-                        )
-                        report.count(ingest_record(store, item, provenance))
+                    provenance = Provenance(
+                        fmt.name, report.origin, item.ref, seen_at, merge.record_hash(item)
+                    )
+                    chunk.append(_Pending(item, provenance, merge.identity_keys(item)))
+                    if len(chunk) >= CHUNK:
+                        _ingest_chunk(store, chunk, report)
+                        chunk = []
                 if progress and handled % 500 == 0:
                     progress(handled)
+            if chunk:
+                _ingest_chunk(store, chunk, report)
     except ParseError as exc:
-        located = exc.located(source.name)
         report.new = report.updated = report.unchanged = 0
         report.rejected.clear()
-        report.error = located.message
+        report.error = exc.located(source.name).message
     return report
 
 

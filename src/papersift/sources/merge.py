@@ -8,24 +8,22 @@ arrived, so ingesting inputs in any order gives the same paper, and re-ingesting
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from papersift.model import Links, Paper, Provenance, Record, Version
 from papersift.sources import ids
 from papersift.sources.names import display_name
 from papersift.sources.text import clean, squash
+from papersift.store import codec
 
 IdentityKey = tuple[str, str]  # (kind, value): ("arxiv", "2503.11731"), ("doi", …), ("title", …)
 
 
 def record_hash(record: Record) -> str:
     """A fingerprint of what a record says (not of where it was found)."""
-    data = asdict(record)
-    data.pop("ref")
-    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.blake2b(blob.encode(), digest_size=16).hexdigest()
+    payload = codec.record_payload(record)
+    return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
 
 
 def identity_keys(record: Record) -> list[IdentityKey]:

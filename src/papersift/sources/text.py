@@ -167,12 +167,24 @@ _WRAPPER_RE = re.compile(
 _SCRIPT_RE = re.compile(r"([\^_])(?:\{([^{}]{1,12})\}|([0-9A-Za-z+\-]))")
 _CMD_RE = re.compile(r"\\([A-Za-z]+|[%&_#${},;! ])")
 _SPACING_RE = re.compile(r"\\(?:m?kern|hskip|mskip)\s*-?[\d.]+\s*[a-z]{2}|\\[hv]space\*?\{[^{}]*\}")
+_QUOTE_RE = re.compile(r"(?<![\w`])`([^`'\n]{1,80})'")
+_BRACES_RE = re.compile(r"\{([^{}\\]*)\}")
 _MATH_RE = re.compile(r"(?<!\\)\$\$?(.+?)(?<!\\)\$\$?", re.S)
 
 
 def squash(text: str | None) -> str:
     """Collapse every run of whitespace to one space and trim."""
-    return _WS.sub(" ", text).strip() if text else ""
+    if not text:
+        return ""
+    if text.isascii():  # the common case, without a regex: line breaks, tabs, double spaces
+        if "\n" in text:
+            text = text.replace("\r\n", " ").replace("\n", " ")
+        if "\t" in text or "\r" in text:
+            text = text.replace("\t", " ").replace("\r", " ")
+        if "  " in text:
+            text = _WS.sub(" ", text)
+        return text.strip()
+    return _WS.sub(" ", text).strip()
 
 
 def _script(match: re.Match[str]) -> str:
@@ -206,23 +218,34 @@ def _accent(match: re.Match[str]) -> str:
 
 def latex_to_text(text: str) -> str:
     """Render the LaTeX found in titles and abstracts as plain unicode."""
-    if "\\" not in text and "$" not in text and "`" not in text and "--" not in text:
+    backslash, dollar, backtick = "\\" in text, "$" in text, "`" in text
+    if not (backslash or dollar or backtick or "--" in text):
         return text
-    text = _ACCENT_RE.sub(_accent, text)
-    text = _SPACING_RE.sub("", text)
-    for _ in range(3):  # nested wrappers: \textbf{\emph{x}}
-        new = _WRAPPER_RE.sub(r"\1", text)
-        if new == text:
-            break
-        text = new
-    text = _MATH_RE.sub(_math, text)
-    text = _CMD_RE.sub(_command, text)
-    text = text.replace("``", "“").replace("''", "”").replace("---", "—").replace("--", "–")
-    text = re.sub(r"(?<![\w`])`([^`'\n]{1,80})'", r"‘\1’", text)
-    text = re.sub(r"\{([^{}\\]*)\}", r"\1", text)
+    if backslash:
+        text = _ACCENT_RE.sub(_accent, text)
+        text = _SPACING_RE.sub("", text)
+        for _ in range(3):  # nested wrappers: \textbf{\emph{x}}
+            new = _WRAPPER_RE.sub(r"\1", text)
+            if new == text:
+                break
+            text = new
+    if dollar:
+        text = _MATH_RE.sub(_math, text)
+    if backslash:
+        text = _CMD_RE.sub(_command, text)
+    if backtick:
+        text = text.replace("``", "“")
+        text = _QUOTE_RE.sub(r"‘\1’", text)
+    text = text.replace("''", "”").replace("---", "—").replace("--", "–")
+    if "{" in text:
+        text = _BRACES_RE.sub(r"\1", text)
     return text
 
 
 def clean(text: str | None) -> str:
     """Display form of a title or abstract."""
-    return squash(latex_to_text(squash(text))) if text else ""
+    if not text:
+        return ""
+    text = squash(text)
+    rendered = latex_to_text(text)
+    return text if rendered is text else squash(rendered)

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from papersift.model import Paper, Provenance, Record
 
 IdentityKey = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class NewPaper:
+    """A paper seen for the first time, with its keys and the record that made it."""
+
+    paper: Paper
+    keys: Sequence[IdentityKey]
+    record: Record
+    provenance: Provenance
 
 
 class Store(Protocol):
@@ -31,13 +42,24 @@ class Store(Protocol):
         """The paper id for a paper id or any alias/arXiv id/DOI stored as a key."""
         ...
 
-    def record_owner(self, record_hash: str) -> str | None:
-        """The paper a record with this hash was merged into, if it was seen before."""
+    def owners(self, record_hashes: Sequence[str]) -> dict[str, str]:
+        """For each record hash seen before, the paper it was merged into."""
+        ...
+
+    def match(
+        self, record_hash: str, keys: Sequence[IdentityKey]
+    ) -> tuple[str | None, dict[IdentityKey, list[str]]]:
+        """In one round trip: the paper a record with this hash was merged into (if seen
+        before), and :meth:`lookup` of ``keys``."""
         ...
 
     # --- writing ----------------------------------------------------------------------------
-    def save_paper(self, paper: Paper, keys: Iterable[IdentityKey], *, created: bool) -> None:
-        """Insert or replace ``paper`` (without its sources) and add ``keys`` for it."""
+    def add_papers(self, new: Sequence[NewPaper]) -> None:
+        """Insert new papers with their keys, records and provenance (in bulk)."""
+        ...
+
+    def save_paper(self, paper: Paper, keys: Iterable[IdentityKey]) -> None:
+        """Replace the stored ``paper`` (without its sources) and add ``keys`` for it."""
         ...
 
     def add_record(self, paper_id: str, record: Record, provenance: Provenance) -> None:

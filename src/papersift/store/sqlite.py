@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from typing import Any
 from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, Record
 from papersift.store import codec
-from papersift.store.protocol import IdentityKey
+from papersift.store.protocol import IdentityKey, NewPaper
 
 _PAPER_COLUMNS = (
     "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
@@ -34,6 +33,21 @@ def migrations(dialect: str) -> list[tuple[str, str]]:
     return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
 
 
+def split_statements(script: str) -> list[str]:
+    """The statements of an SQL script (triggers included), each complete."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip().strip(";").strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
 class SqliteStore:
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
 
@@ -48,6 +62,7 @@ class SqliteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute("PRAGMA cache_size=-65536")  # 64 MB of page cache
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from exc
@@ -60,27 +75,31 @@ class SqliteStore:
         db.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
         )
-        applied = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
         known = migrations("sqlite")
-        unknown = applied - {name for name, _ in known}
-        if unknown:
-            raise MigrationError(
-                f"{self.location}: the store was written by a newer papersift "
-                f"(unknown migrations: {', '.join(sorted(unknown))})"
-            )
-        for name, sql in known:
-            if name in applied:
-                continue
-            try:
-                db.execute("BEGIN IMMEDIATE")
-                for statement in sql.split(";\n"):
-                    if statement.strip():
+        db.execute("BEGIN IMMEDIATE")  # one writer migrates; others wait, then find it done
+        try:
+            applied = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
+            unknown = applied - {name for name, _ in known}
+            if unknown:
+                raise MigrationError(
+                    f"{self.location}: the store was written by a newer papersift "
+                    f"(unknown migrations: {', '.join(sorted(unknown))})"
+                )
+            for name, sql in known:
+                if name in applied:
+                    continue
+                try:
+                    for statement in split_statements(sql):
                         db.execute(statement)
+                except sqlite3.Error as exc:
+                    raise MigrationError(
+                        f"{self.location}: migration {name} failed: {exc}"
+                    ) from exc
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
-                db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                db.execute("ROLLBACK")
-                raise MigrationError(f"{self.location}: migration {name} failed: {exc}") from exc
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def applied_migrations(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT name FROM schema_migrations ORDER BY name")]
@@ -119,13 +138,20 @@ class SqliteStore:
     # --- identity -----------------------------------------------------------------------------
     def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[str]]:
         found: dict[IdentityKey, list[str]] = {}
-        for kind, value in keys:
+        if not keys:
+            return found
+        wanted = set(keys)
+        values = sorted({value for _, value in wanted})
+        for start in range(0, len(values), 500):
+            chunk = values[start : start + 500]
             rows = self._db.execute(
-                "SELECT paper_id FROM identifiers WHERE kind = ? AND value = ? ORDER BY paper_id",
-                (kind, value),
-            ).fetchall()
-            if rows:
-                found[(kind, value)] = [r[0] for r in rows]
+                "SELECT kind, value, paper_id FROM identifiers "
+                f"WHERE value IN ({', '.join('?' * len(chunk))}) ORDER BY paper_id",
+                chunk,
+            )
+            for kind, value, paper_id in rows:
+                if (kind, value) in wanted:
+                    found.setdefault((kind, value), []).append(paper_id)
         return found
 
     def resolve(self, identifier: str) -> str | None:
@@ -133,22 +159,46 @@ class SqliteStore:
         if row:
             return str(row[0])
         row = self._db.execute(
-            "SELECT paper_id FROM identifiers WHERE kind IN ('id', 'arxiv', 'doi') AND value = ?"
+            "SELECT paper_id FROM identifiers WHERE value = ? AND kind IN ('id', 'arxiv', 'doi')"
             " LIMIT 1",
             (identifier,),
         ).fetchone()
         return str(row[0]) if row else None
 
-    def record_owner(self, record_hash: str) -> str | None:
-        row = self._db.execute(
-            "SELECT paper_id FROM records WHERE hash = ?", (record_hash,)
-        ).fetchone()
-        return str(row[0]) if row else None
+    def owners(self, record_hashes: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(record_hashes), 500):
+            chunk = record_hashes[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT hash, paper_id FROM records WHERE hash IN ({marks})", chunk
+            )
+            found.update(rows.fetchall())
+        return found
+
+    def match(
+        self, record_hash: str, keys: Sequence[IdentityKey]
+    ) -> tuple[str | None, dict[IdentityKey, list[str]]]:
+        wanted = set(keys)
+        rows = self._db.execute(
+            "SELECT 'record', hash, paper_id FROM records WHERE hash = ? UNION ALL "
+            "SELECT kind, value, paper_id FROM identifiers "
+            f"WHERE value IN ({', '.join('?' * len(wanted))}) ORDER BY 3",
+            [record_hash, *(value for _, value in wanted)],
+        )
+        owner: str | None = None
+        found: dict[IdentityKey, list[str]] = {}
+        for kind, value, paper_id in rows:
+            if kind == "record":
+                owner = paper_id
+            elif (kind, value) in wanted:
+                found.setdefault((kind, value), []).append(paper_id)
+        return owner, found
 
     # --- writing ------------------------------------------------------------------------------
-    def save_paper(self, paper: Paper, keys: Iterable[IdentityKey], *, created: bool) -> None:
-        now = _now()
-        row = (
+    @staticmethod
+    def _row(paper: Paper, now: str) -> tuple[Any, ...]:
+        return (
             paper.id,
             paper.arxiv_id,
             paper.doi,
@@ -157,52 +207,86 @@ class SqliteStore:
             paper.abstract,
             paper.abstract_raw,
             paper.display_name,
-            codec.dumps(list(paper.authors)),
-            codec.dumps(list(paper.categories)),
+            codec.dumps(paper.authors),
+            codec.dumps(paper.categories),
             paper.primary_category,
             paper.submitted,
             paper.updated,
             paper.listed[0] if paper.listed else None,
-            codec.dumps(list(paper.listed)),
+            codec.dumps(paper.listed),
             codec.versions_to_json(paper.versions),
             codec.dumps(paper.links.as_dict()),
             paper.comments,
             paper.journal_ref,
             paper.license,
             paper.upvotes,
-            codec.dumps([list(e) for e in paper.external_ids]),
+            codec.dumps(paper.external_ids),
             now,
             now,
         )
+
+    def add_papers(self, new: Sequence[NewPaper]) -> None:
+        now = _now()
+        db = self._db
         try:
-            if created:
-                self._db.execute(
-                    f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES ({', '.join('?' * len(row))})",
-                    row,
-                )
-            else:
-                self._db.execute(
-                    "UPDATE papers SET arxiv_id=?, doi=?, title=?, title_raw=?, abstract=?, "
-                    "abstract_raw=?, display_name=?, authors=?, categories=?, primary_category=?, "
-                    "submitted=?, updated=?, first_listed=?, listed=?, versions=?, links=?, "
-                    "comments=?, journal_ref=?, license=?, upvotes=?, external_ids=?, "
-                    "modified_at=? WHERE id=?",
-                    (*row[1:-2], now, paper.id),
-                )
-            self._db.executemany(
-                "INSERT OR IGNORE INTO identifiers (kind, value, paper_id) VALUES (?, ?, ?)",
-                [(kind, value, paper.id) for kind, value in keys],
+            db.executemany(
+                f"INSERT INTO papers ({_PAPER_COLUMNS}) VALUES ({', '.join('?' * 24)})",
+                [self._row(n.paper, now) for n in new],
             )
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"{self.location}: cannot add papers: {exc}") from exc
+        db.executemany(
+            "INSERT OR IGNORE INTO identifiers (kind, value, paper_id) VALUES (?, ?, ?)",
+            [(kind, value, n.paper.id) for n in new for kind, value in n.keys],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO records (hash, paper_id, source, payload) VALUES (?, ?, ?, ?)",
+            [
+                (
+                    n.provenance.record_hash,
+                    n.paper.id,
+                    n.record.source,
+                    codec.record_payload(n.record),
+                )
+                for n in new
+            ],
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO provenance (record_hash, origin, ref, seen_at) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (
+                    n.provenance.record_hash,
+                    n.provenance.origin,
+                    n.provenance.ref,
+                    n.provenance.seen_at,
+                )
+                for n in new
+            ],
+        )
+
+    def save_paper(self, paper: Paper, keys: Iterable[IdentityKey]) -> None:
+        row = self._row(paper, _now())
+        try:
             self._db.execute(
-                "INSERT INTO changes (paper_id, kind, at) VALUES (?, 'upsert', ?)", (paper.id, now)
+                "UPDATE papers SET arxiv_id=?, doi=?, title=?, title_raw=?, abstract=?, "
+                "abstract_raw=?, display_name=?, authors=?, categories=?, primary_category=?, "
+                "submitted=?, updated=?, first_listed=?, listed=?, versions=?, links=?, "
+                "comments=?, journal_ref=?, license=?, upvotes=?, external_ids=?, "
+                "modified_at=? WHERE id=?",
+                (*row[1:-2], row[-1], paper.id),
             )
         except sqlite3.IntegrityError as exc:
             raise StoreError(f"{self.location}: cannot save paper {paper.id}: {exc}") from exc
+        self._db.executemany(
+            "INSERT OR IGNORE INTO identifiers (kind, value, paper_id) VALUES (?, ?, ?)",
+            [(kind, value, paper.id) for kind, value in keys],
+        )
 
     def add_record(self, paper_id: str, record: Record, provenance: Provenance) -> None:
         self._db.execute(
             "INSERT OR IGNORE INTO records (hash, paper_id, source, payload) VALUES (?, ?, ?, ?)",
-            (provenance.record_hash, paper_id, record.source, codec.record_to_json(record)),
+            (provenance.record_hash, paper_id, record.source, codec.record_payload(record)),
         )
         self.add_provenance(provenance)
 
@@ -225,9 +309,6 @@ class SqliteStore:
         db.execute("DELETE FROM identifiers WHERE paper_id = ?", (loser,))
         db.execute("INSERT OR IGNORE INTO identifiers VALUES ('id', ?, ?)", (loser, winner))
         db.execute("DELETE FROM papers WHERE id = ?", (loser,))
-        db.execute(
-            "INSERT INTO changes (paper_id, kind, at) VALUES (?, 'delete', ?)", (loser, _now())
-        )
 
     # --- reading ------------------------------------------------------------------------------
     def _paper(self, row: tuple[Any, ...], sources: tuple[Provenance, ...]) -> Paper:
@@ -241,18 +322,18 @@ class SqliteStore:
             abstract=r["abstract"],
             abstract_raw=r["abstract_raw"],
             display_name=r["display_name"],
-            authors=tuple(json.loads(r["authors"])),
-            categories=tuple(json.loads(r["categories"])),
+            authors=tuple(codec.loads(r["authors"])),
+            categories=tuple(codec.loads(r["categories"])),
             submitted=r["submitted"],
             updated=r["updated"],
-            listed=tuple(json.loads(r["listed"])),
+            listed=tuple(codec.loads(r["listed"])),
             versions=codec.versions_from_json(r["versions"]),
-            links=Links(**json.loads(r["links"])),
+            links=Links(**codec.loads(r["links"])),
             comments=r["comments"],
             journal_ref=r["journal_ref"],
             license=r["license"],
             upvotes=r["upvotes"],
-            external_ids=tuple((k, v) for k, v in json.loads(r["external_ids"])),
+            external_ids=tuple((k, v) for k, v in codec.loads(r["external_ids"])),
             sources=sources,
         )
 
@@ -296,7 +377,7 @@ class SqliteStore:
             (paper_id,),
         )
         return [
-            (codec.record_from_json(payload), Provenance(source, origin, ref, seen_at, h))
+            (codec.record_from_payload(payload, ref), Provenance(source, origin, ref, seen_at, h))
             for payload, source, origin, ref, seen_at, h in rows
         ]
 

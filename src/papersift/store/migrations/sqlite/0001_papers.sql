@@ -26,9 +26,8 @@ CREATE TABLE papers (
     created_at    TEXT NOT NULL,
     modified_at   TEXT NOT NULL
 );
-CREATE INDEX papers_doi ON papers(doi);
+CREATE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
 CREATE INDEX papers_first_listed ON papers(first_listed);
-CREATE INDEX papers_submitted ON papers(submitted);
 
 -- Every distinct record any source gave, kept whole: papers are rebuilt from these.
 CREATE TABLE records (
@@ -45,18 +44,16 @@ CREATE TABLE provenance (
     origin      TEXT NOT NULL,
     ref         TEXT NOT NULL,
     seen_at     TEXT NOT NULL,
-    PRIMARY KEY (origin, ref, record_hash)
-);
-CREATE INDEX provenance_record ON provenance(record_hash);
+    PRIMARY KEY (record_hash, origin, ref)
+) WITHOUT ROWID;
 
 -- Identity keys (arxiv, doi, title, abstract, external ids) and aliases (kind 'id').
 CREATE TABLE identifiers (
     kind      TEXT NOT NULL,
     value     TEXT NOT NULL,
     paper_id  TEXT NOT NULL,
-    PRIMARY KEY (kind, value, paper_id)
-);
-CREATE INDEX identifiers_paper ON identifiers(paper_id);
+    PRIMARY KEY (value, kind, paper_id)
+) WITHOUT ROWID;
 
 -- Change log: derived data (indexes, cards, topics) catches up from here.
 CREATE TABLE changes (
@@ -65,3 +62,15 @@ CREATE TABLE changes (
     kind      TEXT NOT NULL,              -- upsert | delete
     at        TEXT NOT NULL
 );
+
+CREATE TRIGGER papers_inserted AFTER INSERT ON papers BEGIN
+    INSERT INTO changes (paper_id, kind, at) VALUES (new.id, 'upsert', new.modified_at);
+END;
+
+CREATE TRIGGER papers_updated AFTER UPDATE ON papers BEGIN
+    INSERT INTO changes (paper_id, kind, at) VALUES (new.id, 'upsert', new.modified_at);
+END;
+
+CREATE TRIGGER papers_deleted AFTER DELETE ON papers BEGIN
+    INSERT INTO changes (paper_id, kind, at) VALUES (old.id, 'delete', datetime('now'));
+END;
