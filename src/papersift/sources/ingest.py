@@ -71,12 +71,13 @@ def ingest_record(
     if owner is not None:  # the same record, seen before: note where, change nothing
         store.add_provenance(provenance)
         return Outcome.UNCHANGED
-    ordered = list(dict.fromkeys(pid for key in keys for pid in found.get(key, ())))
-    papers = {p.id: p for p in store.get_many(ordered)} if ordered else {}
-    candidates = [pid for pid in ordered if merge.compatible(record, papers[pid])]
+    holders = {h.id: h for key in keys for h in found.get(key, ())}
+    compatible = [pid for pid, h in holders.items() if merge.compatible(record, h)]
+    papers = {p.id: p for p in store.get_many(compatible)} if compatible else {}
+    candidates = [pid for pid in compatible if pid in papers]
     if not candidates:
         paper_id = merge.new_paper_id(record)
-        if paper_id in papers or (not record.arxiv_id and store.resolve(paper_id)):
+        if paper_id in holders or (not record.arxiv_id and store.resolve(paper_id)):
             # a content id already taken by a paper this record is not: derive another
             paper_id = merge.new_paper_id(replace(record, title=f"{record.title}#{record.ref}"))
         paper = merge.merge(paper_id, [(record, provenance)])
@@ -102,14 +103,18 @@ def ingest_record(
 def _ingest_chunk(store: Store, chunk: list[_Pending], report: FileReport) -> None:
     owners = store.owners([p.provenance.record_hash for p in chunk])
     taken = store.lookup(list({k for p in chunk for k in p.keys}))
-    claimed: set[IdentityKey] = set()  # keys of records earlier in this chunk
+    claimed: dict[IdentityKey, list[Record]] = {}  # keys of records earlier in this chunk
     fresh: list[NewPaper] = []
     for pending in chunk:
         record, provenance, keys = pending.record, pending.provenance, pending.keys
         if provenance.record_hash in owners:
             store.add_provenance(provenance)
             report.count(Outcome.UNCHANGED)
-        elif record.arxiv_id is None or any(k in taken or k in claimed for k in keys):
+        elif record.arxiv_id is None or any(
+            merge.compatible(record, other)
+            for k in keys
+            for other in (*taken.get(k, ()), *claimed.get(k, ()))
+        ):
             if fresh:  # later records must see these
                 store.add_papers(fresh)
                 fresh = []
@@ -121,7 +126,8 @@ def _ingest_chunk(store: Store, chunk: list[_Pending], report: FileReport) -> No
                 )
             )
             report.count(Outcome.NEW)
-        claimed.update(keys)
+        for key in keys:
+            claimed.setdefault(key, []).append(record)
     if fresh:
         store.add_papers(fresh)
 
@@ -164,9 +170,12 @@ def ingest_input(
             if chunk:
                 _ingest_chunk(store, chunk, report)
     except ParseError as exc:
+        report.error = exc.located(source.name).message
+    except OSError as exc:  # unreadable: missing, a folder, no permission
+        report.error = f"{source.name}: cannot read: {exc.strerror or exc}"
+    if report.error:
         report.new = report.updated = report.unchanged = 0
         report.rejected.clear()
-        report.error = exc.located(source.name).message
     return report
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from papersift.model import Links, Paper, Provenance, Record, Version
 from papersift.sources import ids
@@ -49,10 +50,23 @@ def new_paper_id(record: Record) -> str:
         return record.arxiv_id
     for kind, value in identity_keys(record):
         return ids.content_id(f"{kind}:{value}")
+    text = ids.text_key(record.title) or ids.text_key(record.abstract)
+    if text:  # too short to match others by ("The TeXbook"), still a paper
+        return ids.content_id(f"text:{text}")
     raise ValueError("a record needs an id, a title or an abstract")
 
 
-def compatible(a: Record | Paper, b: Record | Paper) -> bool:
+class Identified(Protocol):
+    """Anything with the strong ids of a paper: a record, a paper, a store's key holder."""
+
+    @property
+    def arxiv_id(self) -> str | None: ...
+
+    @property
+    def doi(self) -> str | None: ...
+
+
+def compatible(a: Identified, b: Identified) -> bool:
     """Whether two descriptions may be the same paper: strong ids, where both have one, agree."""
     if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
         return False

@@ -5,11 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, Record
 
 IdentityKey = tuple[str, str]
+
+
+class Holder(NamedTuple):
+    """A paper found under an identity key, with the strong ids that decide whether a record
+    may be the same paper."""
+
+    id: str
+    arxiv_id: str | None
+    doi: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +43,8 @@ class Store(Protocol):
         ...
 
     # --- identity ---------------------------------------------------------------------------
-    def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[str]]:
-        """Paper ids stored under each of ``keys`` (keys with none are left out)."""
+    def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[Holder]]:
+        """The papers stored under each of ``keys`` (keys with none are left out)."""
         ...
 
     def resolve(self, identifier: str) -> str | None:
@@ -48,7 +57,7 @@ class Store(Protocol):
 
     def match(
         self, record_hash: str, keys: Sequence[IdentityKey]
-    ) -> tuple[str | None, dict[IdentityKey, list[str]]]:
+    ) -> tuple[str | None, dict[IdentityKey, list[Holder]]]:
         """In one round trip: the paper a record with this hash was merged into (if seen
         before), and :meth:`lookup` of ``keys``."""
         ...

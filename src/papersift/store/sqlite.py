@@ -13,7 +13,7 @@ from typing import Any
 from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, Record
 from papersift.store import codec
-from papersift.store.protocol import IdentityKey, NewPaper
+from papersift.store.protocol import Holder, IdentityKey, NewPaper
 
 _PAPER_COLUMNS = (
     "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
@@ -136,22 +136,24 @@ class SqliteStore:
             self._depth = 0
 
     # --- identity -----------------------------------------------------------------------------
-    def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[str]]:
-        found: dict[IdentityKey, list[str]] = {}
-        if not keys:
-            return found
+    _HOLDERS = (
+        "SELECT i.kind, i.value, i.paper_id, p.arxiv_id, p.doi FROM identifiers i "
+        "JOIN papers p ON p.id = i.paper_id WHERE i.value IN ({marks})"
+    )
+
+    def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[Holder]]:
+        found: dict[IdentityKey, list[Holder]] = {}
         wanted = set(keys)
         values = sorted({value for _, value in wanted})
         for start in range(0, len(values), 500):
             chunk = values[start : start + 500]
             rows = self._db.execute(
-                "SELECT kind, value, paper_id FROM identifiers "
-                f"WHERE value IN ({', '.join('?' * len(chunk))}) ORDER BY paper_id",
+                self._HOLDERS.format(marks=", ".join("?" * len(chunk))) + " ORDER BY i.paper_id",
                 chunk,
             )
-            for kind, value, paper_id in rows:
+            for kind, value, paper_id, arxiv_id, doi in rows:
                 if (kind, value) in wanted:
-                    found.setdefault((kind, value), []).append(paper_id)
+                    found.setdefault((kind, value), []).append(Holder(paper_id, arxiv_id, doi))
         return found
 
     def resolve(self, identifier: str) -> str | None:
@@ -178,22 +180,13 @@ class SqliteStore:
 
     def match(
         self, record_hash: str, keys: Sequence[IdentityKey]
-    ) -> tuple[str | None, dict[IdentityKey, list[str]]]:
-        wanted = set(keys)
-        rows = self._db.execute(
-            "SELECT 'record', hash, paper_id FROM records WHERE hash = ? UNION ALL "
-            "SELECT kind, value, paper_id FROM identifiers "
-            f"WHERE value IN ({', '.join('?' * len(wanted))}) ORDER BY 3",
-            [record_hash, *(value for _, value in wanted)],
-        )
-        owner: str | None = None
-        found: dict[IdentityKey, list[str]] = {}
-        for kind, value, paper_id in rows:
-            if kind == "record":
-                owner = paper_id
-            elif (kind, value) in wanted:
-                found.setdefault((kind, value), []).append(paper_id)
-        return owner, found
+    ) -> tuple[str | None, dict[IdentityKey, list[Holder]]]:
+        row = self._db.execute(
+            "SELECT paper_id FROM records WHERE hash = ?", (record_hash,)
+        ).fetchone()
+        if row:
+            return str(row[0]), {}
+        return None, self.lookup(keys)
 
     # --- writing ------------------------------------------------------------------------------
     @staticmethod
