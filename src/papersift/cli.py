@@ -301,6 +301,8 @@ def _run_fetch(pages: Iterator[Any]) -> None:
             continue
         reports.append(page.report)
         _print_report(page.report)
+        if page.note:
+            click.echo(f"  {page.note}")
     if len(reports) + skipped > 1:
         click.echo(
             f"{len(reports)} page{'s' if len(reports) != 1 else ''} fetched, {skipped} skipped: "
@@ -328,7 +330,14 @@ def fetch_arxiv_rss(obj: _Context, categories: tuple[str, ...], rss: bool, refre
 @fetch.command("arxiv-api")
 @click.option("--id", "ids", multiple=True, metavar="ID", help="arXiv ids (repeat or comma-join).")
 @click.option("--query", metavar="Q", help="A search query, e.g. 'cat:cs.CL AND ti:retrieval'.")
-@click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--max",
+    "max_results",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="At most this many results of a --query.",
+)
 @click.option(
     "--page-size", type=click.IntRange(1, 2000), default=100, show_default=True, help="Per request."
 )
@@ -364,8 +373,19 @@ def fetch_arxiv_api(
 
 @fetch.command("oai")
 @click.option("--set", "set_spec", metavar="SET", help="An arXiv set, e.g. cs or physics:hep-th.")
-@click.option("--from", "from_date", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="YYYY-MM-DD.")
+@click.option(
+    "--from",
+    "from_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Records added or changed on or after this day.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Records added or changed on or before this day.",
+)
 @click.option(
     "--prefix",
     type=click.Choice(["arXiv", "arXivRaw", "oai_dc"]),
