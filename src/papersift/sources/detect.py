@@ -38,15 +38,16 @@ def get_format(name: str) -> Format:
     raise ParseError(f"unknown format {name!r} (known: {known})")
 
 
-def looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        return True
+def _utf8_error(head: bytes) -> tuple[int, int] | None:
+    """``(line, byte)`` of the first byte in ``head`` that is not UTF-8 (a character cut by the
+    head's end does not count)."""
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        # a multi-byte character cut by the head's end is fine; bytes that are no UTF-8 are not
-        return exc.start < len(head) - 4
-    return False
+        if exc.start >= len(head) - 4 and exc.reason == "unexpected end of data":
+            return None
+        return head.count(b"\n", 0, exc.start) + 1, head[exc.start]
+    return None
 
 
 def detect(source: Input) -> Format:
@@ -54,21 +55,19 @@ def detect(source: Input) -> Format:
     head = source.head()
     if not head.strip():
         raise NotAListingError("empty file: nothing to ingest", source=source.name)
-    if looks_binary(head):
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = head.count(b"\n", 0, exc.start) + 1
-            if b"\x00" not in head:
-                raise source.error(
-                    f"invalid UTF-8 (byte 0x{head[exc.start]:02x}); is this a text listing?",
-                    where=f"line {line}",
-                ) from None
+    text = head.decode("utf-8", errors="replace")
+    if b"\x00" in head or text.count("\ufffd") > len(text) // 100:
         raise NotAListingError("binary data, not a text listing", source=source.name)
-    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+    text = text.lstrip("\ufeff")
     for fmt in formats():
         if fmt.sniff(text):
-            return fmt
+            return fmt  # a few bad bytes are the parser's to report, record by record
+    bad = _utf8_error(head)
+    if bad is not None:
+        line, byte = bad
+        raise source.error(
+            f"invalid UTF-8 (byte 0x{byte:02x}); is this a text listing?", where=f"line {line}"
+        )
     raise NotAListingError(
         "not a paper listing papersift recognizes (use --format to force one; "
         "`papersift formats` lists them)",

@@ -15,7 +15,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
+
+import orjson
 
 from papersift.model import Authority, Links, Record, Rejected
 from papersift.sources import ids
@@ -249,19 +252,33 @@ def _items(source: Input, doc: object) -> list[Any]:
 def parse(source: Input) -> Iterator[Item]:
     text = source.text()
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
+        doc = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
         raise source.error(
             f"invalid JSON: {exc.msg} (column {exc.colno})", where=f"line {exc.lineno}"
         ) from None
     except RecursionError:
         raise source.error("invalid JSON: nested too deeply") from None
+    items: list[Item] = []
     for index, item in enumerate(_items(source, doc), start=1):
         ref = f"item {index}"
         try:
-            yield _record(ref, item)
+            items.append(_record(ref, item))
         except _Bad as bad:
-            yield Rejected(ref, bad.reason, bad.field)
+            items.append(Rejected(ref, bad.reason, bad.field))
+    day = _list_day(doc, items)
+    for item in items:
+        yield replace(item, listed=(day,)) if day and isinstance(item, Record) else item
+
+
+def _list_day(doc: object, items: list[Item]) -> str | None:
+    """The day this list is for: all its papers are listed on it. The API's wrapped form says;
+    a plain list does not, and its items' submission times are in UTC while Hugging Face's day
+    is not, so the list's day is the latest day any of its papers was submitted on."""
+    if isinstance(doc, dict) and isinstance(doc.get("date"), str) and _DATE.match(doc["date"]):
+        return str(doc["date"])[:10]
+    days = [d for item in items if isinstance(item, Record) for d in item.listed]
+    return max(days) if days else None
 
 
 FORMATS = (

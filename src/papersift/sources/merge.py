@@ -65,12 +65,21 @@ class Identified(Protocol):
     @property
     def doi(self) -> str | None: ...
 
+    @property
+    def external_ids(self) -> tuple[tuple[str, str], ...]: ...
+
 
 def compatible(a: Identified, b: Identified) -> bool:
-    """Whether two descriptions may be the same paper: strong ids, where both have one, agree."""
+    """Whether two descriptions may be the same paper: strong ids (arXiv id, DOI, and each
+    catalogue's own id, such as Semantic Scholar's), where both have one, agree."""
     if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
         return False
-    return not (a.doi and b.doi and a.doi != b.doi)
+    if a.doi and b.doi and a.doi != b.doi:
+        return False
+    if a.external_ids and b.external_ids:
+        theirs = dict(b.external_ids)
+        return all(theirs.get(kind, value) == value for kind, value in a.external_ids)
+    return True
 
 
 def _rank(item: tuple[Record, Provenance]) -> tuple[int, int, str, str]:

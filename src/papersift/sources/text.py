@@ -219,7 +219,7 @@ def _accent(match: re.Match[str]) -> str:
 def latex_to_text(text: str) -> str:
     """Render the LaTeX found in titles and abstracts as plain unicode."""
     backslash, dollar, backtick = "\\" in text, "$" in text, "`" in text
-    if not (backslash or dollar or backtick or "--" in text):
+    if not (backslash or dollar or backtick or "--" in text or "{" in text):
         return text
     if backslash:
         text = _ACCENT_RE.sub(_accent, text)

@@ -19,6 +19,7 @@ class Holder(NamedTuple):
     id: str
     arxiv_id: str | None
     doi: str | None
+    external_ids: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,7 +137,7 @@ class SqliteStore:
 
     # --- identity -----------------------------------------------------------------------------
     _HOLDERS = (
-        "SELECT i.kind, i.value, i.paper_id, p.arxiv_id, p.doi FROM identifiers i "
+        "SELECT i.kind, i.value, i.paper_id, p.arxiv_id, p.doi, p.external_ids FROM identifiers i "
         "JOIN papers p ON p.id = i.paper_id WHERE i.value IN ({marks})"
     )
 
@@ -151,9 +151,12 @@ class SqliteStore:
                 self._HOLDERS.format(marks=", ".join("?" * len(chunk))) + " ORDER BY i.paper_id",
                 chunk,
             )
-            for kind, value, paper_id, arxiv_id, doi in rows:
+            for kind, value, paper_id, arxiv_id, doi, external in rows:
                 if (kind, value) in wanted:
-                    found.setdefault((kind, value), []).append(Holder(paper_id, arxiv_id, doi))
+                    holder = Holder(
+                        paper_id, arxiv_id, doi, tuple(map(tuple, codec.loads(external)))
+                    )
+                    found.setdefault((kind, value), []).append(holder)
         return found
 
     def resolve(self, identifier: str) -> str | None:
