@@ -45,8 +45,13 @@ def test_seed_counts_and_text(radar: Radar, data: Path, name: str, count: int) -
 def test_no_header_line_becomes_a_paper(radar: Radar, data: Path) -> None:
     ingest(radar, data / "seeds" / "hf-papers-page-a.txt")
     titles = {p.title for p in radar.papers()}
-    for header in ("new", "Subscribe", "Get trending papers in your email inbox!", "Mar 11",
-                   "byAK and the research community"):
+    for header in (
+        "new",
+        "Subscribe",
+        "Get trending papers in your email inbox!",
+        "Mar 11",
+        "byAK and the research community",
+    ):
         assert header not in titles
 
 
@@ -55,9 +60,7 @@ def test_reingest_changes_nothing(radar: Radar, data: Path, db_path: Path) -> No
     ingest(radar, *paths)
     before = dump_store(db_path)
     reports = ingest(radar, *paths)
-    assert [(r.new, r.updated, r.unchanged) for r in reports] == [
-        (0, 0, n) for n in SEEDS.values()
-    ]
+    assert [(r.new, r.updated, r.unchanged) for r in reports] == [(0, 0, n) for n in SEEDS.values()]
     assert dump_store(db_path) == before
 
 
