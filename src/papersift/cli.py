@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -78,9 +80,7 @@ def ingest(obj: _Context, paths: tuple[str, ...], fmt: str | None, as_json: bool
         for report in radar.ingest(
             radar.inputs(paths),
             format=fmt,
-            progress=(lambda n: click.echo(f"\r  {n:,} records…", nl=False, err=True))
-            if show_progress
-            else None,
+            progress=_Progress() if show_progress else None,
         ):
             if show_progress:
                 click.echo("\r\033[K", nl=False, err=True)
@@ -95,13 +95,32 @@ def ingest(obj: _Context, paths: tuple[str, ...], fmt: str | None, as_json: bool
         sys.exit(EXIT_REJECTED)
 
 
+class _Progress:
+    """A one-line progress bar on stderr: percent of the input read, records, time left."""
+
+    def __init__(self) -> None:
+        self.name = ""
+        self.started = 0.0
+
+    def __call__(self, name: str, records: int, fraction: float | None) -> None:
+        now = time.monotonic()
+        if name != self.name:
+            self.name, self.started = name, now
+        shown = f"\r\033[K  {Path(name).name}: {records:,} records"
+        if fraction:
+            left = (now - self.started) * (1 - fraction) / fraction
+            bar = "█" * int(fraction * 20)
+            shown += f" [{bar:<20}] {fraction:4.0%} · {left:.0f}s left"
+        click.echo(shown, nl=False, err=True)
+
+
 def _print_report(report: Any) -> None:
     if report.error:
         click.echo(f"{report.origin}: refused: {report.error}")
         return
     click.echo(
-        f"{report.origin} [{report.format}]: {report.new} new, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
+        f"{report.origin} [{report.format}]: {report.new:,} new, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged, {len(report.rejected):,} rejected"
     )
     for rejected in report.rejected[:20]:
         field = f" (field {rejected.field})" if rejected.field else ""

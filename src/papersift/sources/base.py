@@ -42,6 +42,7 @@ class Input:
         self.name = name
         self._opener = opener
         self._keep: object = None
+        self._raw: BinaryIO | None = None  # the last stream opened, for progress
 
     @classmethod
     def from_path(cls, path: Path) -> Input:
@@ -61,8 +62,22 @@ class Input:
         source._keep = spool  # deleted with the input
         return source
 
+    def fraction(self) -> float | None:
+        """How far the last opened stream has been read (0..1), when its size is known."""
+        raw = self._raw
+        try:
+            if raw is None or raw.closed or not raw.seekable():
+                return None
+            here = raw.tell()
+            size = raw.seek(0, 2)
+            raw.seek(here)
+        except (OSError, ValueError):
+            return None
+        return here / size if size else None
+
     def open(self) -> BinaryIO:
         raw = self._opener()
+        self._raw = raw
         magic = raw.read(2)
         raw.seek(0)
         if magic == _GZIP_MAGIC:

@@ -21,7 +21,9 @@ from papersift.sources.base import Format, Input
 from papersift.sources.detect import detect
 from papersift.store.protocol import IdentityKey, NewPaper, Store
 
-Progress = Callable[[int], None]  # called with the number of records handled so far
+# called now and then with the input's name, the records handled so far and the fraction of the
+# input read (None when its size is unknown, e.g. standard input)
+Progress = Callable[[str, int, float | None], None]
 
 CHUNK = 256
 
@@ -166,7 +168,7 @@ def ingest_input(
                         _ingest_chunk(store, chunk, report)
                         chunk = []
                 if progress and handled % 500 == 0:
-                    progress(handled)
+                    progress(source.name, handled, source.fraction())
             if chunk:
                 _ingest_chunk(store, chunk, report)
     except ParseError as exc:
