@@ -59,7 +59,9 @@ class Radar:
         for source in inputs:
             yield ingest_input(self.store, source, fmt=fmt, progress=progress)
 
-    def load_sample(self, *, progress: Callable[[str, int, float | None], None] | None = None) -> list[FileReport]:
+    def load_sample(
+        self, *, progress: Callable[[str, int, float | None], None] | None = None
+    ) -> list[FileReport]:
         """Ingest the sample bundled with papersift: recent arXiv papers and the Hugging Face
         daily papers of the same days. No network; loading it again changes nothing."""
         files = sorted(SAMPLE_DIR.glob("*.gz"))
