@@ -6,6 +6,7 @@ import gzip
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,32 @@ def test_no_paper_is_stored_twice(radar: Radar) -> None:
     unmatched_page = 76 - 13
     unmatched_abstracts = 10 - 1
     assert len(papers) == len(with_ids) + unmatched_page + unmatched_abstracts
+
+
+def test_catalogue_entries_sharing_a_doi_merge_and_others_stay_apart(tmp_path: Path) -> None:
+    def s2(paper_id: str, title: str, doi: str | None = None) -> dict[str, object]:
+        ids = {"DOI": doi} if doi else {}
+        return {"paperId": paper_id * 40, "title": title, "abstract": "A", "externalIds": ids}
+
+    lines = [  # Semantic Scholar paper lines: two entries of one DOI, two unrelated namesakes
+        s2("a", "One Study of Caches", "10.1234/one"),
+        s2("b", "One Study of Caches", "10.1234/one"),
+        s2("c", "Two Studies"),
+        s2("d", "Two Studies"),
+    ]
+    first, second = tmp_path / "s2-a.jsonl", tmp_path / "s2-b.jsonl"  # one DOI once per file
+    first.write_text("".join(json.dumps(line) + "\n" for line in lines[::2]))
+    second.write_text("".join(json.dumps(line) + "\n" for line in lines[1::2]))
+    with Radar.open(Settings(home=tmp_path, db=str(tmp_path / "s.sqlite3"))) as radar:
+        a, b = ingest(radar, first, second)
+        assert (a.new, b.new, b.updated, a.error, b.error) == (2, 1, 1, None, None)
+        assert len({p.id for p in radar.papers() if p.title == "Two Studies"}) == 2
+        assert set(radar.get("10.1234/one").external_ids) == {("s2", "a" * 40), ("s2", "b" * 40)}
+
+
+def test_every_shared_semantic_scholar_object_goes_in_together(tmp_path: Path) -> None:
+    with Radar.open(Settings(home=tmp_path, db=str(tmp_path / "s.sqlite3"))) as radar:
+        reports = ingest(radar, DATA / "semantic-scholar-api" / "objects")
+        papers = [r for r in reports if r.format == "s2"]
+        assert papers and all(r.ok for r in papers)
+        assert radar.store.count_papers() == sum(r.new for r in papers)

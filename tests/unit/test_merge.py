@@ -132,3 +132,20 @@ def test_untitled_paper_is_named_after_its_system() -> None:
 
 def _fields(record: Record) -> dict[str, object]:
     return {name: getattr(record, name) for name in record.__slots__}  # type: ignore[attr-defined]
+
+
+def test_the_strongest_shared_id_decides() -> None:
+    def rec(**ids: object) -> Record:
+        return Record(source="s2", ref="1", title="Same title", **ids)  # type: ignore[arg-type]
+
+    s2a, s2b = (("s2", "aaa"),), (("s2", "bbb"),)
+    # a catalogue's two entries of one DOI are one paper
+    assert merge.compatible(
+        rec(doi="10.1/x", external_ids=s2a), rec(doi="10.1/x", external_ids=s2b)
+    )
+    # without a shared DOI or arXiv id, two catalogue entries are two papers
+    assert not merge.compatible(rec(external_ids=s2a), rec(external_ids=s2b))
+    assert merge.compatible(rec(external_ids=s2a), rec(external_ids=(("corpus", "7"),)))
+    assert not merge.compatible(
+        rec(arxiv_id="2501.00001", doi="10.1/x"), rec(arxiv_id="2501.00002", doi="10.1/x")
+    )

@@ -81,7 +81,7 @@ def ingest_record(
         paper_id = merge.new_paper_id(record)
         if paper_id in holders or (not record.arxiv_id and store.resolve(paper_id)):
             # a content id already taken by a paper this record is not: derive another
-            paper_id = merge.new_paper_id(replace(record, title=f"{record.title}#{record.ref}"))
+            paper_id = merge.new_paper_id(record, taken=True)
         paper = merge.merge(paper_id, [(record, provenance)])
         store.add_papers([NewPaper(paper, keys, record, provenance)])
         return Outcome.NEW

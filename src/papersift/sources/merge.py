@@ -44,10 +44,13 @@ def identity_keys(record: Record) -> list[IdentityKey]:
     return keys
 
 
-def new_paper_id(record: Record) -> str:
-    """The id a paper gets when this record creates it: its arXiv id, else derived from content."""
+def new_paper_id(record: Record, *, taken: bool = False) -> str:
+    """The id a paper gets when this record creates it: its arXiv id, else derived from content
+    (from the record's whole content when the usual one is ``taken`` by another paper)."""
     if record.arxiv_id:
         return record.arxiv_id
+    if taken:
+        return ids.content_id("record:" + record_hash(record))
     for kind, value in identity_keys(record):
         return ids.content_id(f"{kind}:{value}")
     text = ids.text_key(record.title) or ids.text_key(record.abstract)
@@ -70,12 +73,13 @@ class Identified(Protocol):
 
 
 def compatible(a: Identified, b: Identified) -> bool:
-    """Whether two descriptions may be the same paper: strong ids (arXiv id, DOI, and each
-    catalogue's own id, such as Semantic Scholar's), where both have one, agree."""
-    if a.arxiv_id and b.arxiv_id and a.arxiv_id != b.arxiv_id:
-        return False
-    if a.doi and b.doi and a.doi != b.doi:
-        return False
+    """Whether two descriptions may be the same paper: their strongest shared id agrees. arXiv
+    ids decide first, then DOIs, then each catalogue's own id (Semantic Scholar's …), so that a
+    catalogue's duplicate entries of one DOI still meet."""
+    if a.arxiv_id and b.arxiv_id:
+        return a.arxiv_id == b.arxiv_id
+    if a.doi and b.doi:
+        return a.doi == b.doi
     if a.external_ids and b.external_ids:
         theirs = dict(b.external_ids)
         return all(theirs.get(kind, value) == value for kind, value in a.external_ids)
