@@ -6,10 +6,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from papersift.model import FileReport, Record
+from papersift.radar import Radar
+from papersift.sources.base import Format, Input
 from tests.conftest import Cli, dump_store
 
 GOOD = (
@@ -154,3 +158,24 @@ def test_store_path_that_cannot_be_created(tmp_path: Path) -> None:
     assert result.exit_code == 4
     assert "cannot create the store" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_parser_bug_is_reported_not_raised_and_stores_nothing(
+    radar: Radar, db_path: Path
+) -> None:
+    def parse(source: Input) -> Iterator[Record]:
+        yield Record(source="buggy", ref="line 1", title="A paper that must not stay")
+        raise KeyError("oops")
+
+    buggy = Format("buggy", "a parser with a bug", lambda head: True, parse)
+    before = dump_store(db_path)
+    (report,) = ingest_input_with(radar, buggy)
+    assert report.error is not None
+    assert "internal error" in report.error and "KeyError" in report.error
+    assert dump_store(db_path) == before
+
+
+def ingest_input_with(radar: Radar, fmt: Format) -> list[FileReport]:
+    from papersift.sources.ingest import ingest_input
+
+    return [ingest_input(radar.store, Input.from_bytes("buggy.txt", b"anything"), fmt=fmt)]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from papersift.errors import ParseError
+from papersift.errors import PapersiftError, ParseError
 from papersift.model import FileReport, Outcome, Paper, Provenance, Record, Rejected
 from papersift.sources import merge
 from papersift.sources.base import Format, Input
@@ -175,6 +175,13 @@ def ingest_input(
         report.error = exc.located(source.name).message
     except OSError as exc:  # unreadable: missing, a folder, no permission
         report.error = f"{source.name}: cannot read: {exc.strerror or exc}"
+    except PapersiftError:
+        raise  # the store's own errors are the caller's to report
+    except Exception as exc:  # a bug of ours: say so plainly, and store nothing from the input
+        report.error = (
+            f"{source.name}: internal error while reading it ({type(exc).__name__}: {exc}); "
+            "nothing from this input was stored. Please report this."
+        )
     if report.error:
         report.new = report.updated = report.unchanged = 0
         report.rejected.clear()
