@@ -295,6 +295,189 @@ def _print_demo(reports: list[FileReport], data: dict[str, Any], top: list[Paper
     click.echo(f"\nMore about one: papersift show {top[0].id}")
 
 
+# --- index: embeddings for search by meaning ---------------------------------------------------
+
+
+class _IndexProgress:
+    """A one-line progress bar with rate and ETA, redrawn on standard error."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.monotonic() - self.started
+        share = done / total if total else 1.0
+        filled = int(share * 30)
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = f"ETA {_duration((total - done) / rate)}" if rate and done < total else ""
+        click.echo(
+            f"\r\033[K  {self.label} [{'#' * filled}{'.' * (30 - filled)}] "
+            f"{done:,}/{total:,}  {rate:.1f}/s  {eta}",
+            nl=False,
+            err=True,
+        )
+
+    def close(self) -> None:
+        click.echo("\r\033[K", nl=False, err=True)
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{secs:02d}s"
+
+
+@main.command("index")
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 10_000),
+    default=64,
+    show_default=True,
+    help="Papers per batch; each batch is committed.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def index_command(obj: _Context, batch: int, as_json: bool) -> None:
+    """Embed papers for search by meaning: only those new, or changed since embedded.
+
+    Runs the embedding model offline (about 20 papers a second on 2 cores). Each batch is
+    committed: stop it at any time and run it again to carry on. Searches made before it
+    finishes say how many papers are still pending.
+    """
+    bar = _IndexProgress("embedding") if sys.stderr.isatty() and not as_json else None
+    with obj.radar() as radar:
+        try:
+            report = radar.index(batch=batch, progress=bar)
+        finally:
+            if bar:
+                bar.close()
+    if as_json:
+        _dump(report.as_dict())
+        return
+    rate = f" ({report.embedded / report.seconds:.1f}/s)" if report.embedded else ""
+    click.echo(
+        f"embedded {report.embedded:,}, skipped {report.skipped:,} already current, "
+        f"{report.papers:,} papers; {report.seconds:.1f} s{rate}"
+    )
+
+
+# --- search -------------------------------------------------------------------------------------
+
+MAX_HITS = 100_000
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("query", nargs=-1, required=True)
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "keyword", "semantic"]),
+    help="hybrid (default): words and meaning fused; keyword: BM25; semantic: embeddings.",
+)
+@click.option("--since", metavar="DATE", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", help="Published on or before (YYYY, YYYY-MM, YYYY-MM-DD).")
+@click.option(
+    "--category", metavar="CAT", multiple=True, help="In this category (cs.CL; cs = cs.*)."
+)
+@click.option("--source", metavar="FMT", multiple=True, help="Seen in this format (hf-daily …).")
+@click.option("--limit", type=click.IntRange(0, MAX_HITS), default=10, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def search(
+    obj: _Context,
+    query: tuple[str, ...],
+    mode: str | None,
+    since: str | None,
+    until: str | None,
+    category: tuple[str, ...],
+    source: tuple[str, ...],
+    limit: int,
+    offset: int,
+    as_json: bool,
+) -> None:
+    """Search papers by words and meaning. Any text is a valid QUERY.
+
+    Words must all appear (papers with only some of them follow); "a phrase"; prefix*;
+    AND, OR, NOT and -word; ( groups ); fields title: abstract: author: and filters cat:cs.CL,
+    year:2025 or year:2023-2025. An arXiv id, DOI or exact title puts that paper first.
+    Put -- before a query that itself starts with --.
+    """
+    with obj.radar() as radar:
+        result = radar.search(
+            " ".join(query),
+            mode=mode,
+            since=since,
+            until=until,
+            category=category,
+            source=source,
+            limit=limit,
+            offset=offset,
+        )
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if as_json:
+        _dump(result.as_dict())
+        return
+    _print_hits(result.hits, start=result.offset + 1)
+    if not result.hits:
+        click.echo("no papers found")
+    elif result.total is not None:
+        last = result.offset + len(result.hits)
+        more = f" (next: --offset {last})" if last < result.total else ""
+        click.echo(f"\n{result.offset + 1}-{last} of {result.total:,}{more}")
+
+
+@main.command()
+@click.argument("identifier")
+@click.option("--limit", type=click.IntRange(0, MAX_HITS), default=10, show_default=True)
+@click.option(
+    "--diversify",
+    type=click.FloatRange(0.0, 1.0),
+    metavar="L",
+    help="MMR trade-off: 1 = most similar only, lower = more varied (0.5-0.7 is typical).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_obj
+def similar(
+    obj: _Context, identifier: str, limit: int, diversify: float | None, as_json: bool
+) -> None:
+    """Papers like the one IDENTIFIER names (id, arXiv id or DOI), most similar first."""
+    with obj.radar() as radar:
+        paper = radar.get(identifier)
+        hits = radar.similar(paper.id, limit=limit, diversify=diversify)
+    by_words = bool(hits) and all(h.mode == "keyword" for h in hits)
+    if by_words:
+        click.echo("note: no embeddings to compare (run `papersift index`): by words", err=True)
+    if as_json:
+        _dump(
+            {
+                "id": paper.id,
+                "title": paper.title,
+                "mode": "keyword" if by_words else "semantic",
+                "hits": [h.as_dict() for h in hits],
+            }
+        )
+        return
+    click.echo(f"Like {click.style(paper.display_name, bold=True)} ({paper.id}):\n")
+    _print_hits(hits, start=1)
+    if not hits:
+        click.echo("no similar papers found")
+
+
+def _print_hits(hits: Any, *, start: int) -> None:
+    for rank, hit in enumerate(hits, start=start):
+        title = hit.display_name if len(hit.display_name) <= 84 else hit.display_name[:83] + "…"
+        click.echo(f"{rank:>3}. {click.style(title, bold=True)}")
+        facts = [hit.id]
+        if hit.published:
+            facts.append(hit.published[:10])
+        if hit.categories:
+            facts.append(hit.categories[0])
+        facts.append(hit.why)
+        click.echo("     " + " · ".join(facts))
+
+
 # --- fetch: live sources ----------------------------------------------------------------------
 
 

@@ -23,6 +23,16 @@ class ConfigError(PapersiftError):
     exit_code = 2
 
 
+class UsageError(PapersiftError):
+    """An argument has a value papersift cannot use (a date, a mode, a negative limit …)."""
+
+    exit_code = 2
+
+
+class ModelUnavailableError(ConfigError):
+    """The embedding model (its weights package or runtime) is not installed or unreadable."""
+
+
 class StoreError(PapersiftError):
     """The store could not be opened or written."""
 

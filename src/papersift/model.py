@@ -174,3 +174,141 @@ class FileReport:
             ],
             "error": self.error,
         }
+
+
+# --- search ------------------------------------------------------------------------------------
+# A parsed full-text query is a small tree: words, phrases and prefixes (``TextMatch``), joined by
+# ``QueryAnd`` / ``QueryOr`` and negated by ``QueryNot``. ``papersift.search.query`` builds it
+# from any string a user types; each store backend renders it to its own full-text syntax.
+
+FULLTEXT_FIELDS = ("title", "authors", "abstract")
+
+
+@dataclass(frozen=True, slots=True)
+class TextMatch:
+    """A word (one token), a phrase (several, in order) or a prefix, optionally in one field."""
+
+    tokens: tuple[str, ...]  # lower case letters and digits only, never empty
+    prefix: bool = False  # the last token is a prefix
+    field: str | None = None  # one of FULLTEXT_FIELDS; None: any
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens) + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True, slots=True)
+class QueryNot:
+    child: QueryNode
+
+
+@dataclass(frozen=True, slots=True)
+class QueryAnd:
+    children: tuple[QueryNode, ...]
+    implicit: bool = True  # joined by spaces, not by a typed AND: may be relaxed to OR
+
+
+@dataclass(frozen=True, slots=True)
+class QueryOr:
+    children: tuple[QueryNode, ...]
+
+
+QueryNode = TextMatch | QueryNot | QueryAnd | QueryOr
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """Metadata restrictions shared by keyword and semantic search (all must hold)."""
+
+    since: str | None = None  # YYYY-MM-DD, inclusive, on the published date
+    until: str | None = None  # YYYY-MM-DD, inclusive
+    categories: tuple[str, ...] = ()  # any of these ("cs.CL"; an archive "cs" means cs.*)
+    exclude_categories: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # any of these source formats ("hf-daily", "arxiv-atom" …)
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.since or self.until or self.categories or self.exclude_categories or self.sources
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One paper a search found, and why."""
+
+    id: str  # the id ``show`` and ``export`` use
+    title: str
+    display_name: str
+    score: float  # higher is better; its scale depends on ``mode``
+    mode: str  # what found it: "keyword", "semantic", "hybrid" or "pinned"
+    matched_terms: tuple[str, ...] = ()  # words of the paper the keyword query matched
+    keyword_score: float | None = None  # BM25 (higher is better)
+    keyword_rank: int | None = None  # 1-based, in the keyword list
+    semantic_score: float | None = None  # cosine of the query and the paper
+    semantic_rank: int | None = None
+    pinned: str | None = None  # "arxiv id", "doi", "id" or "exact title"
+    arxiv_id: str | None = None
+    published: str | None = None
+    categories: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+
+    @property
+    def why(self) -> str:
+        """A short human explanation of the match."""
+        parts: list[str] = []
+        if self.pinned:
+            parts.append(f"exact {self.pinned}" if self.pinned != "exact title" else self.pinned)
+        if self.matched_terms:
+            parts.append("matched " + ", ".join(self.matched_terms[:8]))
+        if self.semantic_score is not None:
+            parts.append(f"semantic {self.semantic_score:.3f}")
+        return "; ".join(parts) or self.mode
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "display_name": self.display_name,
+            "score": self.score,
+            "mode": self.mode,
+            "why": self.why,
+            "matched_terms": list(self.matched_terms),
+            "keyword_score": self.keyword_score,
+            "keyword_rank": self.keyword_rank,
+            "semantic_score": self.semantic_score,
+            "semantic_rank": self.semantic_rank,
+            "pinned": self.pinned,
+            "arxiv_id": self.arxiv_id,
+            "published": self.published,
+            "categories": list(self.categories),
+            "authors": list(self.authors),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of search hits, with what the search could and could not do."""
+
+    query: str
+    mode: str  # the mode that ran (may differ from the one asked for; see ``notes``)
+    hits: tuple[SearchHit, ...]
+    offset: int = 0
+    limit: int = 10
+    total: int | None = None  # how many hits there are to page through, when known
+    partial: bool = False  # some papers are not embedded yet: semantic results are incomplete
+    pending: int = 0  # how many papers wait for an embedding
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "offset": self.offset,
+            "limit": self.limit,
+            "total": self.total,
+            "partial": self.partial,
+            "pending": self.pending,
+            "notes": list(self.notes),
+            "hits": [h.as_dict() for h in self.hits],
+        }

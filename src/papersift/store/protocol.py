@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from papersift.model import Paper, Provenance, Record
+from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 
 IdentityKey = tuple[str, str]
 
@@ -30,6 +30,16 @@ class NewPaper:
     keys: Sequence[IdentityKey]
     record: Record
     provenance: Provenance
+
+
+class EmbeddingTodo(NamedTuple):
+    """A paper to embed: its text, and the hash of the text its current vector was made from
+    (``None`` when it has no vector yet)."""
+
+    paper_id: str
+    title: str
+    abstract: str
+    content_hash: str | None
 
 
 class Store(Protocol):
@@ -105,3 +115,66 @@ class Store(Protocol):
     def get_state(self, key: str) -> str | None: ...
 
     def set_state(self, key: str, value: str | None) -> None: ...
+
+    # --- full text and filters --------------------------------------------------------------
+    def fulltext_search(
+        self,
+        query: QueryNode | None,
+        *,
+        filters: SearchFilters | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> list[tuple[str, float]]:
+        """``(paper id, score)`` of the papers matching ``query`` (BM25 over title, authors and
+        abstract, weighted in that order) and ``filters``, best first. With nothing to match
+        (no query, or only exclusions): the papers passing filters and exclusions, newest first."""
+        ...
+
+    def fulltext_count(
+        self, query: QueryNode | None, *, filters: SearchFilters | None = None
+    ) -> int: ...
+
+    def fulltext_terms(
+        self, query: QueryNode | None, paper_ids: Sequence[str]
+    ) -> dict[str, tuple[str, ...]]:
+        """The words of each paper that ``query`` matched (papers it does not match left out)."""
+        ...
+
+    def filter_ids(self, filters: SearchFilters, *, among: Sequence[str] | None = None) -> set[str]:
+        """Ids of the papers passing ``filters`` (only those ``among`` the given, if given)."""
+        ...
+
+    # --- embeddings (derived: `papersift index` writes them) ----------------------------------
+    def embedding_todo(self, model: str, limit: int, *, after: str = "") -> list[EmbeddingTodo]:
+        """Up to ``limit`` papers (ids above ``after``, in id order) whose ``model`` vector is
+        missing or stale (their title or abstract changed since)."""
+        ...
+
+    def put_embeddings(self, model: str, rows: Sequence[tuple[str, str, bytes]]) -> None:
+        """Store ``(paper id, content hash, float32 vector bytes)`` rows for ``model``, replacing
+        older vectors of those papers (papers deleted meanwhile are skipped)."""
+        ...
+
+    def keep_embeddings(self, model: str, paper_ids: Sequence[str]) -> None:
+        """The text of these papers is the same as when embedded: their vectors stand."""
+        ...
+
+    def iter_embeddings(
+        self, model: str, *, after: int = 0, batch: int = 10_000
+    ) -> Iterator[tuple[int, str, bytes]]:
+        """``(seq, paper id, vector bytes)`` of every ``model`` vector written after ``after``,
+        in the order written (so a reader catches up from the last seq it saw)."""
+        ...
+
+    def embedding_marks(self, model: str) -> tuple[int, int]:
+        """Cheaply: the last vector seq of ``model`` and the last change-log seq."""
+        ...
+
+    def deleted_since(self, change: int) -> list[str]:
+        """Ids of the papers deleted (or folded into another) after change-log seq ``change``."""
+        ...
+
+    def embedding_counts(self, model: str) -> tuple[int, int]:
+        """``(embedded, pending)``: papers with a ``model`` vector, and papers waiting for one
+        (none yet, or a stale one)."""
+        ...

@@ -1,0 +1,1 @@
+"""Search: full text, embeddings, vectors and their fusion."""
