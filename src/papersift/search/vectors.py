@@ -4,10 +4,11 @@
 store) and catches up incrementally: vectors written since it last looked (the embeddings'
 ``seq``) are added or replaced, and papers deleted since (the change log) are dropped, so a
 deleted or folded paper never comes back. Exact search is a matrix-vector product and a
-partial sort: measured on this project's 2-core machine (bench/vectors.py, while other jobs ran)
-p50 1.8 ms at 20k vectors, 16 ms at 60k, 278 ms at 1M. From :data:`ANN_MIN` vectors up an HNSW
-graph (faiss, M=32, efConstruction=128, efSearch=256) answers instead: ~1.3 ms at 100k with
-recall@10 0.99 against exact. Searches restricted to a few ``allowed`` papers stay exact.
+partial sort: measured on this project's 2-core machine (bench/vectors.py) p50 1.7 ms at 20k
+vectors, 6 ms at 60k (p95 14 ms), 10 ms at 100k, ~200 ms at 1M. From :data:`ANN_MIN` vectors
+up an HNSW graph (faiss, M=32, efConstruction=128, efSearch=256) answers instead: 1.8 ms at
+60k with recall@10 0.9995 against exact. Searches restricted to few ``allowed`` papers stay
+exact; wider ones ask the graph for more neighbours and keep the allowed.
 
 The graph is derived data: built by ``papersift index`` (:meth:`VectorIndex.save_ann`), kept
 beside the store in ``<store>.vectors/`` under a name derived from the model, keyed by the
@@ -33,10 +34,10 @@ if TYPE_CHECKING:
 
     Matrix = npt.NDArray[np.float32]
 
-ANN_MIN = 50_000  # vectors from which the HNSW graph answers (exact: ~16 ms at 60k, loaded)
+ANN_MIN = 50_000  # vectors from which the HNSW graph answers (exact p95 at 60k: 14 ms)
 ANN_M = 32
 ANN_EF_CONSTRUCTION = 128
-ANN_EF_SEARCH = 256  # recall@10 0.9875 on bench/vectors.py's real-like 100k (128: 0.9655)
+ANN_EF_SEARCH = 256  # recall@10 0.9995 at 60k in bench/vectors.py (128: 0.993)
 ANN_MAX_FETCH = 5000  # a filtered search asking the graph for more falls back to exact
 ANN_REBUILD = 0.2  # rebuild when this share of the graph's vectors is replaced or deleted
 ANN_VERSION = 1  # of the files' layout
