@@ -250,7 +250,7 @@ def test_bad_snapshot_lines_are_rejected(radar: Radar) -> None:
     assert isinstance(items[0], Record)
     assert items[1:] == [
         Rejected("line 2", "no arXiv id", "id"),
-        Rejected("line 3", "field 'versions' must be a list, not text", "versions"),
+        Rejected("line 3", "field 'versions' must be a list, not a string", "versions"),
         Rejected("line 4", "field 'authors' must be text, not a number", "authors"),
         Rejected("line 5", "field 'versions' has a bad date 'soon'", "versions"),
         Rejected("line 6", "expected a JSON object, not a list"),

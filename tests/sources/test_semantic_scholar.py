@@ -254,7 +254,7 @@ def test_json_lines_of_papers() -> None:
     [
         ('{"data": [', "invalid JSON: Expecting value"),
         ('{"data": 5}', "field 'data' must be a list of papers, not a number"),
-        ('"paperId"', "not a Semantic Scholar response: the JSON is text"),
+        ('"paperId"', "not a Semantic Scholar response: the JSON is a string"),
         ('{"weird": 1}', "not a Semantic Scholar response"),
     ],
 )

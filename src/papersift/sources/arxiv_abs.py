@@ -16,7 +16,7 @@ from papersift.errors import ParseError
 from papersift.model import Authority, Links, Record, Rejected, Version
 from papersift.sources import ids
 from papersift.sources.base import Format, Input, Item
-from papersift.sources.text import SYMBOLS, latex_to_text, squash
+from papersift.sources.text import SYMBOLS, latex_to_text, squash, strip_parentheses
 
 _SEPARATOR = "\\\\"
 _RULE = re.compile(r"^-{20,}\s*$")
@@ -67,20 +67,6 @@ def plain_name(name: str) -> str:
     return squash(name).strip(" ,;")
 
 
-def _without_parentheses(text: str) -> str:
-    """``A (CERN), B ((1) Univ)`` → ``A , B``: affiliations and their numbering dropped."""
-    out: list[str] = []
-    depth = 0
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(char)
-    return "".join(out)
-
-
 _AUTHOR_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s*;\s*|\s+and\s+|\s*&\s*")
 _GROUP = re.compile(
     r"^(?P<group>[^:,]*\b(?:collaborations?|teams?|consortium|group)\b[^:,]*):\s*", re.I
@@ -91,7 +77,7 @@ def split_authors(text: str | None) -> tuple[str, ...]:
     """arXiv's author string (``A. One (Inst), B. Two and C. Three``) as plain names in order."""
     if not text:
         return ()
-    flat = squash(_without_parentheses(text))
+    flat = squash(strip_parentheses(text))
     parts: list[str] = []
     group = _GROUP.match(flat)  # "The CMS and LHCb Collaborations: V. Khachatryan, …"
     if group:

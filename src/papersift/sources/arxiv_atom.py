@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from papersift.model import Authority, Links, Record, Rejected, Version
 from papersift.sources import ids
 from papersift.sources.base import Format, Input, Item
-from papersift.sources.text import latex_to_text, squash
+from papersift.sources.text import latex_to_text, squash, strip_parentheses
 from papersift.sources.xmlstream import (
     child,
     children,
@@ -40,27 +40,13 @@ _SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.IGNORECASE)
 _AND = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*;\s*", re.IGNORECASE)
 
 
-def _strip_parentheses(value: str) -> str:
-    """``A (1), B (2) ((1) Univ X, (2) Univ Y)`` → ``A , B``: affiliations out, names kept."""
-    out: list[str] = []
-    depth = 0
-    for char in value:
-        if char == "(":
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-        elif not depth:
-            out.append(char)
-    return "".join(out)
-
-
 def split_authors(value: str | None) -> tuple[str, ...]:
     """An arXiv author string (``A, B and C``; affiliations in parentheses; LaTeX accents) as
     plain names in order."""
     if not value:
         return ()
     names: list[str] = []
-    for piece in _AND.split(_strip_parentheses(value)):
+    for piece in _AND.split(strip_parentheses(value)):
         name = squash(latex_to_text(piece) if "\\" in piece else piece)
         if not any(c.isalnum() for c in name):
             continue

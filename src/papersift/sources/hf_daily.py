@@ -23,6 +23,7 @@ import orjson
 from papersift.model import Authority, Links, Record, Rejected
 from papersift.sources import ids
 from papersift.sources.base import Format, Input, Item
+from papersift.sources.jsonlines import kind
 
 NAME = "hf-daily"
 
@@ -83,22 +84,6 @@ class _Bad(Exception):
         self.field = field
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
-
-
 def _string(obj: dict[str, Any], key: str, path: str) -> str | None:
     """``obj[key]`` as a non-empty string, ``None`` when absent/null/empty; :class:`_Bad` when it
     is something else."""
@@ -106,7 +91,7 @@ def _string(obj: dict[str, Any], key: str, path: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise _Bad(f"field '{path}' must be a string, not {_kind(value)}", path)
+        raise _Bad(f"field '{path}' must be a string, not {kind(value)}", path)
     return value if value.strip() else None
 
 
@@ -132,7 +117,7 @@ def _authors(paper: dict[str, Any]) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise _Bad(f"field 'paper.authors' must be a list, not {_kind(value)}", "paper.authors")
+        raise _Bad(f"field 'paper.authors' must be a list, not {kind(value)}", "paper.authors")
     names: list[str] = []
     for index, author in enumerate(value):
         path = f"paper.authors[{index}]"
@@ -141,7 +126,7 @@ def _authors(paper: dict[str, Any]) -> tuple[str, ...]:
         elif isinstance(author, dict):
             name = _string(author, "name", f"{path}.name")
         else:
-            raise _Bad(f"field '{path}' must be an object, not {_kind(author)}", path)
+            raise _Bad(f"field '{path}' must be an object, not {kind(author)}", path)
         if name:
             names.append(name.strip())
     return tuple(names)
@@ -173,12 +158,12 @@ def _extra(item: dict[str, Any], paper: dict[str, Any]) -> tuple[tuple[str, str]
 
 def _record(ref: str, item: object) -> Record:
     if not isinstance(item, dict):
-        raise _Bad(f"item must be an object, not {_kind(item)}", None)
+        raise _Bad(f"item must be an object, not {kind(item)}", None)
     paper = item.get("paper")
     if paper is None:
         raise _Bad("item has no 'paper' object", "paper")
     if not isinstance(paper, dict):
-        raise _Bad(f"field 'paper' must be an object, not {_kind(paper)}", "paper")
+        raise _Bad(f"field 'paper' must be an object, not {kind(paper)}", "paper")
 
     arxiv: tuple[str, int | None] | None = None
     raw_id = _string(paper, "id", "paper.id")
@@ -196,7 +181,7 @@ def _record(ref: str, item: object) -> Record:
         not isinstance(upvotes, int) or isinstance(upvotes, bool) or upvotes < 0
     ):
         raise _Bad(
-            f"field 'paper.upvotes' must be a count, not {_kind(upvotes)}"
+            f"field 'paper.upvotes' must be a count, not {kind(upvotes)}"
             + (f" {upvotes}" if isinstance(upvotes, int | float) else ""),
             "paper.upvotes",
         )
@@ -238,14 +223,14 @@ def _items(source: Input, doc: object) -> list[Any]:
         if "error" in doc:
             raise source.error(f"the document is an API error response: {str(doc['error'])[:200]}")
         if data is not None:
-            raise source.error(f"field 'data' must be a list, not {_kind(data)}", field="data")
+            raise source.error(f"field 'data' must be a list, not {kind(data)}", field="data")
         keys = ", ".join(repr(k) for k in list(doc)[:8]) or "none"
         raise source.error(
             "not Hugging Face daily papers: expected a list of items or an object with a "
             f"'data' list, found an object with keys {keys}"
         )
     raise source.error(
-        f"not Hugging Face daily papers: expected a list of items, found {_kind(doc)}"
+        f"not Hugging Face daily papers: expected a list of items, found {kind(doc)}"
     )
 
 

@@ -42,7 +42,7 @@ def kind(value: object) -> str:
     if isinstance(value, int | float):
         return "a number"
     if isinstance(value, str):
-        return "text"
+        return "a string"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

@@ -249,3 +249,17 @@ def clean(text: str | None) -> str:
     text = squash(text)
     rendered = latex_to_text(text)
     return text if rendered is text else squash(rendered)
+
+
+def strip_parentheses(value: str) -> str:
+    """``A (1), B (2) ((1) Univ X, (2) Univ Y)`` → ``A , B``: affiliations out, names kept."""
+    out: list[str] = []
+    depth = 0
+    for char in value:
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(char)
+    return "".join(out)
