@@ -538,16 +538,21 @@ def snapshot_record(data: Mapping[str, Any], ref: str) -> Record:
     )
 
 
-def parse_snapshot(source: Input) -> Iterator[Item]:
+def _records(source: Input, make: Callable[[dict[str, Any], str], Record]) -> Iterator[Item]:
+    """``make(object, ref)`` for each line's object; a field error rejects that line only."""
     for number, value in _objects(source):
         if isinstance(value, Rejected):
             yield value
             continue
         ref = f"line {number}"
         try:
-            yield snapshot_record(value, ref)
+            yield make(value, ref)
         except FieldError as exc:
             yield Rejected(ref, exc.reason, exc.field)
+
+
+def parse_snapshot(source: Input) -> Iterator[Item]:
+    return _records(source, snapshot_record)
 
 
 # --- generic JSON lines -------------------------------------------------------------------------
@@ -561,15 +566,7 @@ def _sniff_jsonl(head: str) -> bool:
 
 
 def parse_jsonl(source: Input) -> Iterator[Item]:
-    for number, value in _objects(source):
-        if isinstance(value, Rejected):
-            yield value
-            continue
-        ref = f"line {number}"
-        try:
-            yield record_from_fields(value, source="jsonl", ref=ref)
-        except FieldError as exc:
-            yield Rejected(ref, exc.reason, exc.field)
+    return _records(source, lambda value, ref: record_from_fields(value, source="jsonl", ref=ref))
 
 
 FORMATS = (
