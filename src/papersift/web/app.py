@@ -10,7 +10,7 @@ from os import PathLike
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -21,7 +21,7 @@ from papersift.radar import Radar
 from papersift.web import api, errors
 from papersift.web.guard import MAX_BODY, Guard
 from papersift.web.pages import routers
-from papersift.web.render import STATIC
+from papersift.web.render import STATIC, static_url
 
 
 class _Static(StaticFiles):
@@ -76,6 +76,11 @@ def create_app(
     for router in routers():
         app.include_router(router)
     app.mount("/static", _Static(directory=str(STATIC)), name="static")
+    app.add_api_route(
+        "/favicon.ico",
+        lambda: RedirectResponse(static_url("favicon.svg"), status_code=301),
+        include_in_schema=False,
+    )
     app.add_middleware(Guard, max_body=max_body)
     return app
 
