@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
@@ -22,6 +23,7 @@ from papersift.model import (
 from papersift.sources import ids
 from papersift.sources.base import Input
 from papersift.store import Store, open_store
+from papersift.store.memo import Memo
 
 if TYPE_CHECKING:
     from papersift.search.hybrid import Semantic
@@ -316,6 +318,12 @@ class Radar:
     # --- web: listings and pages ----------------------------------------------------------------
     MAX_PAGE = 100  # papers per page of a listing (and per API page)
 
+    @cached_property
+    def _listing_cache(self) -> Memo:
+        """Day listings read and ranked, kept while the store's change mark stays (a month
+        of the 60k corpus is ~5,600 papers: reading and ranking it again costs ~40 ms)."""
+        return Memo(64)
+
     def get_many(self, identifiers: Sequence[str]) -> list[Paper]:
         """The papers with these ids (any id :meth:`get` takes), in the order given; unknown
         ones are left out, each paper appears once."""
@@ -366,14 +374,26 @@ class Radar:
                 raise UsageError(f"date must be YYYY-MM-DD, not {day!r}") from None
         days = span(period, anchor)
         start, end = days.start.isoformat(), days.end.isoformat()
-        entries = self.store.listed_between(start, end)
-        latest = max((e.day for e in entries), default=end)  # a period still under way ages
-        ranked = rank(  # its papers to its last day with papers, not to its end
-            entries,
-            sort=sort,
-            until=min(days.end, date.fromisoformat(latest[:10])),
-            saves=self.listing_saves([e.paper_id for e in entries]),
-        )
+        mark = self.store.change_mark()
+        entries = self._listing_cache.get(("days", start, end, mark))
+        if entries is None:
+            entries = self._listing_cache.put(
+                ("days", start, end, mark), self.store.listed_between(start, end)
+            )
+        saves = self.listing_saves([e.paper_id for e in entries])
+        key = ("ranked", start, end, sort, mark, hash(frozenset(saves.items())))
+        ranked = self._listing_cache.get(key)
+        if ranked is None:
+            latest = max((e.day for e in entries), default=end)  # a period still under way
+            ranked = self._listing_cache.put(  # ages to its last day with papers, not its end
+                key,
+                rank(
+                    entries,
+                    sort=sort,
+                    until=min(days.end, date.fromisoformat(latest[:10])),
+                    saves=saves,
+                ),
+            )
         page = ranked[offset : offset + limit]
         papers = {p.id: p for p in self.store.get_many([r.paper_id for r in page])}
         previous, following = self.store.listing_neighbours(start, end)

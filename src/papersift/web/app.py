@@ -47,10 +47,10 @@ def create_app(
     if radar is None:
         if settings is None:
             raise PapersiftError("create_app needs settings or a radar")
-        owned: Radar | None = Radar.open(settings)
-        radar = owned
+        radar = owned = Radar.open(settings)
     else:
         owned = None
+    shared: Radar = radar
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +67,7 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.radar = radar
+    app.state.radar = shared
     app.add_exception_handler(PapersiftError, errors.handle)
     app.add_exception_handler(RequestValidationError, errors.handle)
     app.add_exception_handler(HTTPException, errors.handle)
@@ -81,7 +81,7 @@ def create_app(
         lambda: RedirectResponse(static_url("favicon.svg"), status_code=301),
         include_in_schema=False,
     )
-    app.add_middleware(Guard, max_body=max_body)
+    app.add_middleware(Guard, max_body=max_body, mark=shared.store.change_mark)
     return app
 
 
