@@ -14,7 +14,7 @@ from starlette.responses import Response
 
 from papersift.radar import Radar
 from papersift.web.deps import radar
-from papersift.web.render import page
+from papersift.web.render import page, title_text
 
 router = APIRouter(include_in_schema=False)
 SIMILAR = 8
@@ -33,7 +33,7 @@ async def similar(
     return page(
         request,
         "paper_similar.html" if fragment else "paper_similar_page.html",
-        title=f"Papers like {found.display_name}",
+        title=f"Papers like {title_text(found)}",
         paper=found,
         similar=papers,
         similar_mode=hits[0].mode if hits else None,
@@ -45,4 +45,4 @@ async def paper(
     request: Request, radar: Annotated[Radar, Depends(radar)], paper_id: str
 ) -> Response:
     found = radar.get(paper_id)
-    return page(request, "paper.html", title=found.display_name, paper=found)
+    return page(request, "paper.html", title=title_text(found), paper=found)
