@@ -670,11 +670,11 @@ def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: in
     click.echo(f"papersift: serving {settings.db}")
     click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings, warm=True), host=host, port=port, log_level="warning")
         return
     os.environ["PAPERSIFT_DB"] = settings.db  # the workers build their app from the environment
     os.environ["PAPERSIFT_HOME"] = str(settings.home)
-    create_app(settings)  # open (and migrate) the store once, before the workers do
+    Radar.open(settings).close()  # open (and migrate) the store once, before the workers do
     uvicorn.run(
         "papersift.web.app:app_from_env",
         factory=True,

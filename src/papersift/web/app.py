@@ -41,9 +41,14 @@ class _Static(StaticFiles):
 
 
 def create_app(
-    settings: Settings | None = None, *, radar: Radar | None = None, max_body: int = MAX_BODY
+    settings: Settings | None = None,
+    *,
+    radar: Radar | None = None,
+    max_body: int = MAX_BODY,
+    warm: bool = False,
 ) -> FastAPI:
-    """The web app over ``radar`` (or a Radar opened on ``settings``, closed on shutdown)."""
+    """The web app over ``radar`` (or a Radar opened on ``settings``, closed on shutdown).
+    ``warm``: load the embedding model and vectors at startup, not on the first search."""
     if radar is None:
         if settings is None:
             raise PapersiftError("create_app needs settings or a radar")
@@ -54,6 +59,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            shared.search("warm up", limit=1)  # encoder and vector index, once per process
         yield
         if owned is not None:
             owned.close()
@@ -87,4 +94,4 @@ def create_app(
 
 def app_from_env() -> FastAPI:
     """For uvicorn workers (``--factory``): settings from PAPERSIFT_* variables."""
-    return create_app(Settings.from_env(os.environ))
+    return create_app(Settings.from_env(os.environ), warm=True)
