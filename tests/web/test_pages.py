@@ -169,3 +169,20 @@ def test_shared_cache_serves_alike_answers_and_never_stale(client: TestClient) -
     after = client.get("/")
     assert "x-papersift-cache" not in after.headers and "2607.99998" in after.text
     assert "Papers of 2026-07-04" in after.text
+
+
+def test_areas_add_sections_to_the_paper_page(client: TestClient) -> None:
+    from papersift.web.pages import paper
+
+    def facts(radar: object, found: object) -> dict[str, object]:
+        words = len(getattr(found, "abstract", "").split())
+        return {"heading": "Facts <b>", "rows": [("abstract words", words)]}
+
+    paper.SECTIONS.append(("paper_section.html", facts))
+    try:
+        page = client.get(f"/papers/{PAPER}")
+    finally:
+        paper.SECTIONS.pop()
+    assert page.status_code == 200, page.text
+    assert '<h2 id="section-1">Facts &lt;b&gt;</h2>' in page.text
+    assert "<dt>abstract words</dt><dd>" in page.text

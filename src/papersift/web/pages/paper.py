@@ -7,17 +7,28 @@ shows at once even where finding neighbours is slow (no embeddings yet: keyword 
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from papersift.model import Paper
 from papersift.radar import Radar
 from papersift.web.deps import radar
 from papersift.web.render import page, title_text
 
 router = APIRouter(include_in_schema=False)
 SIMILAR = 8
+
+# Extra sections of the paper page, shown in this order after the abstract: (template, context
+# function). An area adds its own with one line, e.g. the system card:
+#   SECTIONS.append(("paper_card.html", lambda radar, paper: {"card": radar.card(paper.id)}))
+# The template sees its context as ``section`` (and ``paper``, ``request`` like any page);
+# ``paper_section.html`` shows a plain one: {"heading", "text"?, "rows"?: [(label, value)],
+# "links"?: [(label, href)]}.
+Section = Callable[[Radar, Paper], dict[str, Any]]
+SECTIONS: list[tuple[str, Section]] = []
 
 
 @router.get("/papers/{paper_id:path}/similar")
@@ -45,4 +56,5 @@ async def paper(
     request: Request, radar: Annotated[Radar, Depends(radar)], paper_id: str
 ) -> Response:
     found = radar.get(paper_id)
-    return page(request, "paper.html", title=title_text(found), paper=found)
+    sections = [(template, context(radar, found)) for template, context in SECTIONS]
+    return page(request, "paper.html", title=title_text(found), paper=found, sections=sections)
