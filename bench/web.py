@@ -14,7 +14,8 @@ comes from ``wrk`` (Debian's; ``apt-get install wrk``), run for a bounded time a
 127.0.0.1 only. Search targets cycle through ``--queries`` distinct queries (2-3 words from real
 titles, seeded), so a run seldom repeats one and the search engine answers nearly every request;
 the last target repeats 50 of them, as popular queries are (the shared cache answers those).
-Each target gets a 2-second warm-up first.
+Today is measured twice: as anyone gets it (the shared cache answers) and with a cookie, as a
+signed-in reader gets it (every request rendered). Each target gets a 2-second warm-up first.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ PAPERSIFT = [sys.executable, "-m", "papersift"]
 
 LUA = """
 paths = {%(paths)s}
+%(headers)s
 counter = 0
 request = function()
   counter = counter + 1
@@ -123,10 +125,16 @@ def start_server(workers: int, port: int, home: Path) -> subprocess.Popen[bytes]
 
 
 def wrk(
-    url: str, paths: list[str], seconds: float, connections: int, threads: int
+    url: str,
+    paths: list[str],
+    seconds: float,
+    connections: int,
+    threads: int,
+    cookie: bool = False,
 ) -> dict[str, float]:
+    headers = 'wrk.headers["Cookie"] = "session=bench"' if cookie else ""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % {"paths": ", ".join(f'"{p}"' for p in paths)})
+        script.write(LUA % {"paths": ", ".join(f'"{p}"' for p in paths), "headers": headers})
     try:
         out = subprocess.run(
             [
@@ -174,9 +182,12 @@ def main() -> None:
     build_store()
     words = queries(args.queries)
     quoted = [urllib.parse.quote_plus(q) for q in words]
+    # a cookie (a signed-in reader) bypasses the shared cache: every request is rendered
     targets = {
         "Today (latest day)": ["/"],
+        "Today (latest day), with a cookie": ["/"],
         "Today (month 2026-06)": ["/?period=month&date=2026-06-15"],
+        "Today (month 2026-06), with a cookie": ["/?period=month&date=2026-06-15"],
         "Search page": [f"/search?q={q}&mode=keyword" for q in quoted],
         "Search API": [f"/api/v1/search?q={q}&mode=keyword&limit=10" for q in quoted],
         # what many readers ask again and again: served from the shared cache after the first
@@ -200,8 +211,9 @@ def main() -> None:
             print("| target | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
             print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
             for name, paths in targets.items():
-                wrk(base, paths, 2, args.connections, args.threads)  # warm-up
-                r = wrk(base, paths, args.seconds, args.connections, args.threads)
+                cookie = "cookie" in name
+                wrk(base, paths, 2, args.connections, args.threads, cookie)  # warm-up
+                r = wrk(base, paths, args.seconds, args.connections, args.threads, cookie)
                 print(
                     f"| {name} | {r['requests']:,.0f} | {r['rps']:,.0f} | {r['p50']:.1f} |"
                     f" {r['p95']:.1f} | {r['p99']:.1f} | {r['errors']:.0f} |",
