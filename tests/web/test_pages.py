@@ -186,3 +186,15 @@ def test_areas_add_sections_to_the_paper_page(client: TestClient) -> None:
     assert page.status_code == 200, page.text
     assert '<h2 id="section-1">Facts &lt;b&gt;</h2>' in page.text
     assert "<dt>abstract words</dt><dd>" in page.text
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    get = client.get("/")
+    for url in ("/", f"/papers/{PAPER}", "/api/v1/daily"):
+        head = client.head(url)
+        assert head.status_code == 200, url
+        assert head.content == b""
+    head = client.head("/")
+    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers["etag"] == get.headers["etag"]
+    assert client.head("/papers/9999.99999").status_code == 404

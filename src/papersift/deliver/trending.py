@@ -63,13 +63,22 @@ def span(period: str, day: date) -> Span:
     if period == "day":
         return Span(period, day, day)
     if period == "week":
-        start = day - timedelta(days=day.weekday())
-        return Span(period, start, start + timedelta(days=6))
+        start = _shift(day, -day.weekday())
+        return Span(period, start, _shift(start, 6))
     if period == "month":
         start = day.replace(day=1)
-        following = (start + timedelta(days=32)).replace(day=1)
-        return Span(period, start, following - timedelta(days=1))
+        following = _shift(start, 32).replace(day=1)
+        end = date.max if following <= start else following - timedelta(days=1)
+        return Span(period, start, end)
     raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+
+
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first or last day there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ MAX_QUERY = 500  # characters of a search query
 MAX_LIMIT = 100  # items per page
 MAX_IDS = 100  # papers per batch lookup
 MAX_FILTERS = 20  # categories / sources per search
+MAX_NAME = 100  # characters of one category or source name
 
 RadarDep = Annotated[Radar, Depends(radar)]
 PaperId = Annotated[
@@ -86,6 +87,8 @@ async def search(
     cursor: Cursor = None,
 ) -> Response:
     """One page of papers for `q` (words, "phrases", prefix*, AND/OR/NOT, author:, cat: …)."""
+    if any(len(name) > MAX_NAME for name in (*category, *source)):
+        raise UsageError(f"category and source names are at most {MAX_NAME} characters")
     scope = f"search|{q}|{mode}|{since}|{until}|{category}|{source}"
     offset = decode_cursor(cursor, scope)
     result = radar.search(

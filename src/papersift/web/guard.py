@@ -57,6 +57,9 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "HEAD":  # answered as a GET without its body (monitors use it)
+            scope = {**scope, "method": "GET"}
+            send = _headless(send)
         headers = Headers(scope=scope)
         length = headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
@@ -175,3 +178,12 @@ class Guard:
 
 def _etags(value: str) -> set[str]:
     return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _headless(send: Send) -> Send:
+    async def without_body(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return without_body
