@@ -85,6 +85,19 @@ def day(value: str | None) -> str:
     return (value or "")[:10]
 
 
+def weekday(value: str | None, short: bool = False) -> str:
+    """``2026-07-03`` as "Friday 3 July 2026" (or "Fri 3 Jul")."""
+    from datetime import date
+
+    try:
+        d = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return value or ""
+    if short:
+        return f"{d:%a} {d.day} {d:%b}"
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
 def title_text(paper: Paper) -> str:
     """The title to show: its LaTeX rendered (``$\\pi$-Flow`` → π-Flow)."""
     if paper.title and has_latex(paper.title_raw):
@@ -116,6 +129,7 @@ def environment() -> jinja2.Environment:
         highlight=highlight,
         authors=authors,
         day=day,
+        weekday=weekday,
         title_text=title_text,
         abstract_text=abstract_text,
     )
