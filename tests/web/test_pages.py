@@ -142,6 +142,9 @@ def test_unexpected_errors_are_500_without_a_trace(client: TestClient) -> None:
     assert "secret internals" not in api.text and "Traceback" not in api.text
     page = client.get("/")
     assert page.status_code == 500 and "secret internals" not in page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in page.text
+    assert page.headers["content-security-policy"] == CSP
 
 
 def test_shared_cache_serves_alike_answers_and_never_stale(client: TestClient) -> None:

@@ -15,11 +15,12 @@ from typing import Any
 
 import orjson
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from papersift.errors import RequestTooLargeError
 from papersift.store.memo import Memo
-from papersift.web.errors import translate
+from papersift.web.errors import handle, log, translate
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -164,7 +165,19 @@ class Guard:
         return RequestTooLargeError(f"the request body is larger than {self.max_body:,} bytes")
 
     async def _error(self, scope: Scope, send: Send, exc: BaseException) -> None:
+        """The error as the one JSON shape (the API) or the error page (pages)."""
         error = translate(exc)
+        if not scope["path"].startswith("/api/"):
+            try:
+                response = await handle(Request(scope), error)
+            except Exception:  # the error page itself failed: the JSON shape still stands
+                log.exception("error page failed")
+            else:
+                for name, value in SECURITY_HEADERS:
+                    response.headers[name.decode()] = value.decode()
+                response.headers["cache-control"] = "no-store"
+                await response(scope, _no_body, send)
+                return
         body = orjson.dumps(error.body())
         headers = [
             (b"content-type", b"application/json"),
@@ -187,3 +200,7 @@ def _headless(send: Send) -> Send:
         await send(message)
 
     return without_body
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
