@@ -1,0 +1,128 @@
+"""Headline quantitative claims: results, speedups, savings and the size of what a paper
+contributes — each the clause that says it (verbatim), its numbers, and what it beats."""
+
+from __future__ import annotations
+
+import re
+
+from papersift.model import Claim
+from papersift.understand.text import NAME_PART, is_namey, sentences, strip_token
+
+_WORD_NUMBERS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|hundreds|thousands|a million|half"
+)
+_SCALE = r"(?:\s?(?:[KMBT]\b|k\b|million|billion|trillion|thousand))"
+_UNIT = (
+    r"(?:\s?(?:\\?%|percent\b|x\b|×|times\b|-fold\b|fold\b|points?\b|pts\b|pp\b|"
+    r"percentage points?\b|hours?\b|days?\b|GB\b|MB\b|TB\b|ms\b|seconds?\b|minutes?\b|"
+    r"GPU hours\b|tokens/s\b|FPS\b|dB\b))"
+)
+_NUMBER = re.compile(
+    r"(?<![\w.^/-])(?:[+-]|~|\\sim\s?)?(?:\d+(?:,\d{3})*(?:\.\d+)?|(?:" + _WORD_NUMBERS + r"))"
+    r"(?:" + _SCALE + r")?(?:" + _UNIT + r")?(?![\w^])"
+)
+_STRONG = re.compile(
+    r"\b(?:outperform\w*|surpass\w*|beat\w*|improv\w*|reduc\w*|speed\w*|accelerat\w*|faster|"
+    r"slower|fewer|less|lower|higher|boost\w*|gain\w*|achiev\w*|reach\w*|attain\w*|exceed\w*|"
+    r"compar\w*|increas\w*|decreas\w*|sav\w*|cut\w*|up to|only|over|state-of-the-art|SOTA|"
+    r"comprises|comprising|contain\w*|consist\w*|includ\w*|spanning|featuring|scale\w*|"
+    r"accuracy|score\w*|pass@\d|mAP|mIoU|F1|BLEU|win rate)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_CLAUSE_START = re.compile(r"(?:^|[,;:(]\s*|\s--?\s|\s(?:while|and|but|whereas|which)\s)")
+_AGAINST = re.compile(
+    r"\b(?:than|over|compared (?:to|with)|against|vs\.?|relative to|beats?|outperform\w*|"
+    r"surpass\w*)\s+(?:the\s+)?(?:\w+\s+){0,4}?(" + NAME_PART + r")"
+)
+_CLAUSE_END = re.compile(
+    r"[;]|,\s(?:while|which|and|but|whereas|thereby|making|demonstrating|showing)\b|\.\s*$"
+)
+_MAX_CLAIMS = 6
+
+
+def _qualifies(match: re.Match[str], sentence: str) -> bool:
+    text = match.group(0).strip()
+    bare = re.sub(r"[^\d.]", "", text)
+    if _YEAR.match(bare) and not re.search(r"[%x×]", text):
+        return False
+    after = sentence[match.end() : match.end() + 25].lower()
+    before = sentence[max(0, match.start() - 3) : match.start()]
+    if before.endswith("(") and re.match(r"\)", sentence[match.end() : match.end() + 1]):
+        return False  # "(1)" list markers
+    has_unit = bool(re.search(_UNIT, text)) or bool(re.search(_SCALE, text))
+    is_word = not any(c.isdigit() for c in text)
+    if is_word:
+        return has_unit and bool(re.search(r"million|billion|thousand|points|times|fold", text))
+    if has_unit:
+        return True
+    if re.match(
+        r"\s*(?:benchmarks?|datasets?|tasks?|languages?|models?|baselines?|LLMs?|"
+        r"settings?|domains?|categories|stages?|steps?|iterations?|rounds?|layers?)\b",
+        after,
+    ):
+        return False
+    return (bool(_STRONG.search(sentence)) and "." in text) or bool(
+        re.search(r"\b(?:pass@|score|accuracy|mAP|mIoU|F1|BLEU|ROUGE|FID|AUC)", sentence)
+    )
+
+
+def _clause(sentence: str, first: int, last: int) -> tuple[int, int]:
+    """The clause of ``sentence`` around characters ``first``..``last``."""
+    start = 0
+    for m in _CLAUSE_START.finditer(sentence, 0, first):
+        start = m.end()
+    end = len(sentence)
+    stop = _CLAUSE_END.search(sentence, last)
+    if stop:
+        end = stop.start()
+    text = sentence[start:end]
+    trimmed = text.rstrip(" .,;:)")
+    if trimmed.count("(") > trimmed.count(")"):
+        trimmed = trimmed + ")" if ")" in sentence[start + len(trimmed) : end + 1] else trimmed
+    lead = len(text) - len(text.lstrip(" ,;:("))
+    return start + lead, start + len(trimmed)
+
+
+def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
+    """Claims in the abstract's result sentences (not in the background before the paper says
+    what it does)."""
+    out: list[Claim] = []
+    own_seen = False
+    for _, sentence in sentences(abstract):
+        own_here = bool(
+            re.search(r"\b(?:we|our|this (?:paper|work))\b", sentence, re.IGNORECASE)
+        ) or any(o in sentence for o in own)
+        own_seen = own_seen or own_here
+        if not own_seen:
+            continue
+        numbers = [m for m in _NUMBER.finditer(sentence) if _qualifies(m, sentence)]
+        if not numbers:
+            continue
+        groups: list[list[re.Match[str]]] = [[numbers[0]]]
+        for m in numbers[1:]:
+            gap = sentence[groups[-1][-1].end() : m.start()]
+            if len(gap) < 60 and ";" not in gap:
+                groups[-1].append(m)
+            else:
+                groups.append([m])
+        for group in groups:
+            start, end = _clause(sentence, group[0].start(), group[-1].end())
+            text = sentence[start:end].strip()
+            if not text or len(text) < 6:
+                continue
+            nums = tuple(_number_text(m.group(0)) for m in group)
+            against = []
+            for m in _AGAINST.finditer(sentence):
+                name = strip_token(m.group(1))
+                if (is_namey(name) or name in names) and name not in own:
+                    against.append(name)
+            out.append(Claim(text=text, numbers=nums, compared_to=tuple(dict.fromkeys(against))))
+            if len(out) >= _MAX_CLAIMS:
+                return out
+    return out
+
+
+def _number_text(raw: str) -> str:
+    return raw.strip().replace("\\%", "%").replace("\\sim", "~").replace("\\", "")

@@ -1,0 +1,186 @@
+"""Benchmarks, models and tasks a paper names: packaged lexicons of well-known names, widened by
+the shapes names take in context ("on the IFEval benchmark", "datasets (A, B, and C)")."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from papersift.understand.text import (
+    NAME_PART,
+    generic_words,
+    is_namey,
+    lexicon,
+    sentences,
+    strip_token,
+    tokens,
+)
+
+# --- models ----------------------------------------------------------------------------------
+
+_SIZE = r"\d+(?:\.\d+)*(?:[BMKbmk]|x\d+[BM])?"
+_WORD_SUFFIX = (
+    r"Instruct|Chat|Base|Turbo|Pro|Flash|Mini|mini|Large|Small|Tiny|Nano|Ultra|Max|Plus|Vision|"
+    r"Coder|Math|MoE|Preview|preview|Sonnet|Opus|Haiku|XL|XXL|it|hf|HF|Omni|VL|Video|NeXT|"
+    r"OneVision|Next|Distill|Lite|Air|Medium|Code"
+)
+_SUFFIX = (
+    r"(?:(?:[-_]?" + r"\d+(?:\.\d+)*[a-z]?(?:[BMK]\b)?" + r")"  # Qwen2.5, GPT-4o, Emu2, 7B
+    r"|(?:[-_]v\d+(?:\.\d+)*)|(?:\sv\d+(?:\.\d+)*)"  # -v0.1, " v0.1"
+    r"|(?:[-_](?:" + _WORD_SUFFIX + r")\b)"
+    r"|(?:[-_]\d+(?:\.\d+)?[BMK])"
+    r"|(?:\s(?:" + _SIZE + r")(?=[\s,.;:)]|$))"  # "Llama-2 7B", "Pythia 1B"
+    r"|(?:\s(?:Pro|Flash|Ultra|Turbo|Sonnet|Opus|Haiku|Nano|Mini)\b))*"
+)
+
+
+@functools.cache
+def _model_re() -> re.Pattern[str]:
+    families = sorted(lexicon("models"), key=len, reverse=True)
+    alternation = "|".join(re.escape(f) for f in families)
+    return re.compile(r"(?<![\w-])(?:OpenAI\s)?(?:" + alternation + r")" + _SUFFIX + r"(?![\w-])")
+
+
+def models(text: str, *, own: set[str]) -> list[str]:
+    """Existing models ``text`` names (families with their versions and sizes), not ``own``."""
+    found: list[str] = []
+    for match in _model_re().finditer(text):
+        name = match.group(0).strip()
+        name = re.sub(r"\s+(?:\d+(?:\.\d+)?)$", "", name) if name.count(" ") > 2 else name
+        if name in own or any(name.startswith(o) and o for o in own if len(o) > 3):
+            continue
+        if name not in found:
+            found.append(name)
+    return _drop_contained(found)
+
+
+def _drop_contained(names: list[str]) -> list[str]:
+    """Keep the longest spelling when one name is a prefix token of another found elsewhere."""
+    return names
+
+
+# --- benchmarks --------------------------------------------------------------------------------
+
+_BENCH_SHAPE = re.compile(r"(?:Bench|bench|BENCH|Eval|Arena|QA|VQA|GLUE|Gym|World)(?:[-\d.]|$|\b)")
+_EVAL_WORDS = re.compile(
+    r"\b(?:benchmarks?|datasets?|tasks?|evaluat\w*|experiments?|accuracy|results?|"
+    r"state-of-the-art|SOTA|outperform\w*|surpass\w*|achiev\w*|score[sd]?|leaderboard|"
+    r"test(?:ed|ing|s)?|suites?|mAP|mIoU|F1|on)\b"
+)
+_LIST_AFTER = re.compile(
+    r"\b(?:benchmarks?|datasets?|tasks?|suites?|including|such as|like|e\.g\.,?|namely|on)"
+    r"\s*(?:\(|:)?\s*((?:(?:the\s+)?"
+    + NAME_PART
+    + r"(?:\s+"
+    + NAME_PART
+    + r"){0,2}\s*(?:,|and|or|&|"
+    r"as well as)?\s*){1,10})"
+)
+_NAMED_BENCH = re.compile(
+    r"(?:the\s+)?((?:" + NAME_PART + r"\s+){0,2}" + NAME_PART + r")\s+(?:benchmarks?|datasets?|"
+    r"leaderboard|challenge|test set|suite)\b"
+)
+
+
+@functools.cache
+def _bench_lexicon() -> tuple[frozenset[str], re.Pattern[str] | None]:
+    entries = lexicon("benchmarks")
+    single = frozenset(e for e in entries if " " not in e)
+    multi = [e for e in entries if " " in e]
+    pattern = (
+        re.compile(r"(?<![\w-])(" + "|".join(re.escape(m) for m in multi) + r")(?![\w-])")
+        if multi
+        else None
+    )
+    return single, pattern
+
+
+def _known_benchmark(token: str) -> bool:
+    single, _ = _bench_lexicon()
+    if token in single:
+        return True
+    head = token.split("-", 1)[0]
+    return head in single and head != token and len(head) >= 4
+
+
+def _benchmark_like(token: str) -> bool:
+    return bool(_BENCH_SHAPE.search(token)) and is_namey(token)
+
+
+def benchmarks(
+    text: str, *, own: set[str], own_benchmarks: set[str], model_names: set[str]
+) -> list[str]:
+    """Named benchmarks and datasets the paper evaluates on."""
+    found: list[tuple[int, str]] = []
+    seen: set[str] = set()
+
+    def add(at: int, name: str) -> None:
+        name = strip_token(name.removeprefix("the ").strip())
+        if (
+            not name
+            or name in seen
+            or name in generic_words()
+            or name in model_names
+            or (name in own and name not in own_benchmarks)
+        ):
+            return
+        seen.add(name)
+        found.append((at, name))
+
+    _, multi = _bench_lexicon()
+    if multi:
+        for m in multi.finditer(text):
+            add(m.start(), m.group(1))
+    for at, token in tokens(text):
+        if (
+            _known_benchmark(token)
+            or (_benchmark_like(token) and token not in own)
+            or (token in own_benchmarks)
+        ):
+            add(at, token)
+    for start, sentence in sentences(text):
+        if not _EVAL_WORDS.search(sentence):
+            continue
+        for m in _NAMED_BENCH.finditer(sentence):
+            words = m.group(1).split()
+            name = strip_token(words[-1])
+            if is_namey(name) and name not in model_names:
+                # keep a multiword name when all its words are capitalised
+                tail = [strip_token(w) for w in words]
+                while len(tail) > 1 and not (tail[0][:1].isupper() and is_namey(tail[0])):
+                    tail.pop(0)
+                add(start + m.start(1), " ".join(tail) if len(tail) > 1 else name)
+        for m in _LIST_AFTER.finditer(sentence):
+            keyword = m.group(0).split()[0].lower()
+            if keyword in ("on", "like", "such", "including", "e.g.", "e.g.,", "namely"):
+                window = sentence[max(0, m.start() - 80) : m.end() + 40]
+                if not re.search(r"benchmark|dataset|tasks?\b", window, re.IGNORECASE):
+                    continue
+            for part in re.split(r",|\band\b|\bor\b|&|\bas well as\b", m.group(1)):
+                name = strip_token(part.strip().removeprefix("the ").strip(" ()"))
+                first = name.split()[0] if name else ""
+                if name and is_namey(first) and " " not in name and name not in model_names:
+                    add(start + m.start(1), name)
+    found.sort()
+    return [name for _, name in found]
+
+
+# --- tasks -------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _task_re() -> re.Pattern[str]:
+    names = sorted(lexicon("tasks"), key=len, reverse=True)
+    return re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")s?(?![\w-])", re.IGNORECASE
+    )
+
+
+def tasks(text: str, limit: int = 5) -> list[str]:
+    """Task names from the packaged list, most mentioned first (then first mentioned)."""
+    counts: dict[str, int] = {}
+    for m in _task_re().finditer(text):
+        name = m.group(1).lower()
+        counts[name] = counts.get(name, 0) + 1
+    ranked = sorted(counts, key=lambda n: -counts[n])
+    return ranked[:limit]

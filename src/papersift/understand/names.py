@@ -1,0 +1,342 @@
+"""Which named things a paper introduces, which of them is the main one, and what kind of
+contribution the paper makes. Pure functions over the title and abstract."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from papersift.understand.text import NAME_PART, generic_words, is_namey, sentences, strip_token
+
+# Verbs with which a paper introduces its own work.
+_INTRO = re.compile(
+    r"\b(?:propos|introduc|present|develop|design|construct|build|buil[td]|releas|curat|creat|"
+    r"collect|establish|devis|offer|contribut|train|pre-?train|name|call|dub|term|coin|"
+    r"formulat|establish|launch|open-sourc|unveil)\w*",
+    re.IGNORECASE,
+)
+_OWN = re.compile(r"\b(?:we|our|this (?:paper|work|study|report)|here)\b", re.IGNORECASE)
+_CALLED = re.compile(
+    r"\b(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|referred to as|known as)"
+    r"\s+(?:as\s+)?(?:the\s+)?[“\"'`]*(" + NAME_PART + r"(?:\s+" + NAME_PART + r"){0,4})",
+)
+_AFTER_VERB = re.compile(
+    r"\b(?:propose|introduce|present|develop|design|construct|build|release|curate|create|"
+    r"collect|establish|train|offer|unveil|launch|contribute)[sd]?\s+"
+    r"(?:(?:the|a|an|our|two|three)\s+)?(?:(?:new|novel|simple|first|open|large|"
+    r"comprehensive|unified|efficient|effective|general|lightweight|challenging|model|"
+    r"method|framework|benchmark|dataset)[\w-]*\s+){0,3}"
+    r"(" + NAME_PART + r")(?=\s*(?:[,:;(\u2014–]|--|-\s|$)|\s+(?:a|an|the|which|that|to|for|"
+    r"with|and|as|on|in|by|from|via|based|model|framework|benchmark|dataset)\b)"
+)
+# "Long Phrase (ACR)" and "ACR (Long Phrase)"
+_CAP_WORD = r"[A-Z][\w^{}+'’-]*"
+_DEFINED = re.compile(
+    r"((?:" + _CAP_WORD + r"\s+){0,7}" + _CAP_WORD + r")\s*\((" + NAME_PART + r")\)"
+)
+_REVERSED = re.compile(r"(" + NAME_PART + r")\s*\(((?:[A-Za-z][\w-]*\s+){1,7}[A-Za-z][\w-]*)\)")
+# "X, a ... benchmark" appositives and "our model X"
+_APPOSITIVE = re.compile(r"(" + NAME_PART + r"),\s+(?:a|an|the)\s+")
+_OUR = re.compile(
+    r"\bour\s+(?:proposed\s+|new\s+|final\s+)?(?:model|method|framework|approach|system|"
+    r"benchmark|dataset|agent|algorithm)s?,?\s+(" + NAME_PART + r")"
+)
+_TITLE_PREFIX = re.compile(r"^\s*(.{1,70}?)\s*(?::|\s[-–—]{1,2}\s|\?)\s+\S")
+_SMALL_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "with",
+        "via",
+        "by",
+        "from",
+        "at",
+        "is",
+        "are",
+        "as",
+        "or",
+    ]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Introduced:
+    """A name the paper introduces, where, and how strongly the text says so."""
+
+    name: str
+    offset: int  # in the abstract (title names: -1)
+    score: float
+    sentence: str
+
+
+def _acronym_fits(phrase: str, acronym: str) -> bool:
+    """Do the capitals/initials of ``phrase`` spell (most of) ``acronym``?"""
+    words = [w for w in re.split(r"[\s-]+", phrase) if w]
+    letters = "".join(c for c in acronym if c.isalpha()).lower()
+    if len(letters) < 2:
+        return False
+    initials = "".join(w[0] for w in words if w[0].isalpha()).lower()
+    capitals = "".join(c for c in phrase if c.isupper()).lower()
+    for source in (initials, capitals):
+        if not source:
+            continue
+        i = 0
+        for char in source:
+            if i < len(letters) and char == letters[i]:
+                i += 1
+        if i >= max(2, len(letters) - 1):
+            return True
+    return False
+
+
+def _clean_name(name: str) -> str:
+    name = strip_token(name.strip().strip("“”\"'`"))
+    return name
+
+
+def _good(name: str) -> bool:
+    if not name or name in generic_words() or len(name) > 60:
+        return False
+    if name.lower() in _SMALL_WORDS:
+        return False
+    first = name.split()[0]
+    return is_namey(first) or (first[:1].isupper() and len(name) > 2)
+
+
+def _phrase_name(text: str) -> str:
+    """The capitalised name at the start of ``text`` (up to 5 words: "Superposed Decoding")."""
+    words: list[str] = []
+    for word in text.split():
+        bare = strip_token(word)
+        if not bare:
+            break
+        if bare[0].isupper() or bare[0].isdigit() or (words and bare.lower() in {"of", "for"}):
+            words.append(bare)
+            if bare != word:  # punctuation ended it
+                break
+        else:
+            break
+        if len(words) >= 5:
+            break
+    while words and words[-1].lower() in _SMALL_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def introduced(title: str, abstract: str) -> list[Introduced]:
+    """Every name the abstract introduces (most strongly said first when equal in place)."""
+    found: list[Introduced] = []
+    for start, sentence in sentences(abstract):
+        own = bool(_OWN.search(sentence))
+        intro = bool(_INTRO.search(sentence))
+        if not (own or intro):
+            continue
+        base = 1.0 if own and intro else 0.5
+
+        def add(
+            name: str, where: int, score: float, sentence: str = sentence, start: int = start
+        ) -> None:
+            name = _clean_name(name)
+            if _good(name):
+                found.append(Introduced(name, start + where, score, sentence))
+
+        for m in _CALLED.finditer(sentence):
+            text = m.group(1)
+            first = strip_token(text.split()[0])
+            if is_namey(first):
+                add(first, m.start(1), base + 1.0)
+            else:
+                add(_phrase_name(text), m.start(1), base + 0.8)
+        for m in _DEFINED.finditer(sentence):
+            phrase, acronym = m.group(1), strip_token(m.group(2))
+            if is_namey(acronym) and _acronym_fits(phrase, acronym) and intro:
+                add(acronym, m.start(2), base + 1.0)
+        for m in _REVERSED.finditer(sentence):
+            name, phrase = strip_token(m.group(1)), m.group(2)
+            if is_namey(name) and intro and _acronym_fits(phrase, name):
+                add(name, m.start(1), base + 0.9)
+        for m in _AFTER_VERB.finditer(sentence):
+            name = strip_token(m.group(1))
+            if is_namey(name):
+                add(name, m.start(1), base + 0.9)
+            else:
+                phrase = _phrase_name(sentence[m.start(1) :])
+                if " " in phrase:
+                    add(phrase, m.start(1), base + 0.3)
+        for m in _APPOSITIVE.finditer(sentence):
+            name = strip_token(m.group(1))
+            if is_namey(name) and intro:
+                add(name, m.start(1), base + 0.6)
+        for m in _OUR.finditer(sentence):
+            name = strip_token(m.group(1))
+            if is_namey(name):
+                add(name, m.start(1), base + 0.7)
+    return found
+
+
+def title_prefix(title: str) -> str | None:
+    """The name-like part before a colon in a title ("MANTIS: Interleaved …" → "MANTIS")."""
+    match = _TITLE_PREFIX.match(title or "")
+    if not match:
+        return None
+    prefix = match.group(1).strip()
+    if len(prefix.split()) > 6:
+        return None
+    return prefix
+
+
+def _spelling_in(text: str, name: str) -> str | None:
+    """How ``text`` spells ``name`` (case-insensitively, as a whole word), if it does."""
+    match = re.search(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, re.IGNORECASE)
+    return match.group(0) if match else None
+
+
+def primary_and_systems(title: str, abstract: str) -> tuple[str | None, list[str]]:
+    """The main thing the paper introduces (or ``None``), and every introduced name."""
+    intro = introduced(title, abstract)
+    candidates: dict[str, float] = {}
+    first_at: dict[str, int] = {}
+    for item in intro:
+        candidates[item.name] = max(candidates.get(item.name, 0.0), item.score)
+        first_at.setdefault(item.name, item.offset)
+
+    primary: str | None = None
+    prefix = title_prefix(title)
+    if prefix:
+        primary = _from_title(prefix, abstract, intro)
+    if primary is None:
+        # a name the title also carries is the paper's own
+        for name in candidates:
+            if _spelling_in(title or "", name):
+                candidates[name] += 1.0
+        if candidates:
+            best = max(candidates.items(), key=lambda kv: (kv[1], -first_at[kv[0]]))
+            if best[1] >= 1.5:
+                primary = best[0]
+    names: list[str] = []
+    if primary:
+        names.append(primary)
+    for item in sorted(intro, key=lambda i: (-i.score, i.offset)):
+        if item.score >= 1.5 and item.name not in names and " " not in item.name:
+            names.append(item.name)
+    if primary:  # variants of the main name: Mantis-Instruct, MHR-z, MSVMamba-Tiny
+        for m in re.finditer(re.escape(primary) + r"-[\w.^]+", abstract):
+            variant = strip_token(m.group(0))
+            if variant not in names:
+                names.append(variant)
+    return primary, names
+
+
+def _from_title(prefix: str, abstract: str, intro: list[Introduced]) -> str | None:
+    words = prefix.split()
+    if len(words) == 1:
+        token = strip_token(prefix)
+        if not token or token in generic_words():
+            return None
+        spelled = _spelling_in(abstract, token)
+        if is_namey(token) or (spelled and spelled != spelled.lower()):
+            return spelled if spelled and spelled.lower() == token.lower() else token
+        return None
+    # a phrase: the abstract may give it an acronym ("Divide, Conquer and Combine (DC^2)")
+    for item in intro:
+        at = item.sentence.find(item.name)
+        before = item.sentence[max(0, at - len(prefix) - 20) : at]
+        if _loose(prefix) and _loose(prefix) in _loose(before):
+            return item.name
+    for item in intro:
+        if _acronym_fits(prefix, item.name) and len(item.name) <= 12 and item.score >= 1.5:
+            return item.name
+    spelled = _spelling_in(abstract, prefix)
+    if spelled and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in prefix.split()):
+        if any(i.name == spelled or spelled.startswith(i.name) for i in intro):
+            return spelled
+        if len(re.findall(re.escape(spelled), abstract)) >= 2 and any(
+            _spelling_in(i.sentence, prefix) for i in intro
+        ):
+            return spelled
+    for word in words:  # a name inside the phrase ("Multi-Scale VMamba")
+        token = strip_token(word)
+        if is_namey(token) and token not in generic_words():
+            for item in intro:
+                if token.lower() in item.name.lower() and item.score >= 1.5:
+                    return item.name
+    return None
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+# --- kind ----------------------------------------------------------------------------------
+
+_HEADS = (
+    ("benchmark", r"benchmarks?|leaderboard|test ?bed|evaluation suite|suite"),
+    ("dataset", r"datasets?|corpus|corpora|collection|data ?set"),
+    ("model", r"models?|LLMs?|MLLMs?|LMMs?|VLMs?|family|foundation model|backbone|network"),
+    ("system", r"system|agents?|platform|assistant|engine|toolkit|library|pipeline"),
+    (
+        "method",
+        r"framework|method|approach|technique|algorithm|strategy|paradigm|loss|module|"
+        r"mechanism|recipe|architecture",
+    ),
+)
+_HEAD_RE = re.compile(r"\b(" + "|".join(p for _, p in _HEADS) + r")\b", re.IGNORECASE)
+_SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|primer|roadmap)\b", re.IGNORECASE)
+_POSITION = re.compile(r"\b(?:position paper|we argue|this position)\b", re.IGNORECASE)
+_ANALYSIS = re.compile(
+    r"\b(?:we|this (?:paper|work|study))\s+(?:\w+\s+){0,3}"
+    r"(?:stud(?:y|ies)|investigat\w*|analy[sz]\w*|examin\w*|explor\w*|find|found|reveal\w*|"
+    r"show that|characteriz\w*|measur\w*|probe|ask|revisit\w*|evaluat\w*|demonstrate that|"
+    r"hypothesi[sz]e|identify)\b",
+    re.IGNORECASE,
+)
+
+
+def _head_kind(text: str) -> str | None:
+    match = _HEAD_RE.search(text)
+    if not match:
+        return None
+    word = match.group(1)
+    for kind, pattern in _HEADS:
+        if re.fullmatch(pattern, word, re.IGNORECASE):
+            return kind
+    return None
+
+
+def kind_of(title: str, abstract: str, primary: str | None) -> str:
+    """method / model / dataset / benchmark / survey / analysis / system / position."""
+    head = " ".join((title or "").split()[:12])
+    if _SURVEY.search(head) or re.search(r"\b(?:this|our) survey\b", abstract, re.IGNORECASE):
+        return "survey"
+    if _POSITION.search(abstract):
+        return "position"
+    if re.search(r"\bbenchmark(?:s|ing)?\b|Bench\b", title or "") and primary:
+        return "benchmark"
+    if primary:
+        for _, sentence in sentences(abstract):
+            at = sentence.find(primary)
+            if at < 0 or not _INTRO.search(sentence):
+                continue
+            kind = _head_kind(sentence[at + len(primary) : at + len(primary) + 90])
+            if kind:
+                return kind
+            break
+        title_kind = _head_kind(title or "")
+        if title_kind in ("benchmark", "dataset", "model", "system"):
+            return title_kind
+        return "method"
+    if ((title or "").rstrip().endswith("?") or _ANALYSIS.search(abstract)) and not re.search(
+        r"\bwe (?:propose|introduce|present)\s+(?:a|an)\s+(?:\w+\s+){0,3}"
+        r"(?:method|approach|framework|algorithm|technique)",
+        abstract,
+        re.IGNORECASE,
+    ):
+        return "analysis"
+    return "method"
