@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Self
 
 from papersift.config import Settings
 from papersift.errors import NotFoundError, PapersiftError, UsageError
-from papersift.model import FileReport, Paper, SearchFilters, SearchHit, SearchResult
+from papersift.model import (
+    FileReport,
+    Paper,
+    SearchFilters,
+    SearchHit,
+    SearchResult,
+    SystemCard,
+)
 from papersift.sources import ids
 from papersift.sources.base import Input
 from papersift.store import Store, open_store
@@ -19,6 +26,8 @@ if TYPE_CHECKING:
     from papersift.search.hybrid import Semantic
     from papersift.search.indexing import EmbeddingSearch, IndexReport, Progress
     from papersift.sources.fetch import Fetcher, Page
+    from papersift.understand import Extractor
+    from papersift.understand.build import CardReport
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # shipped with the package; see its NOTICE
 DEFAULT_SEARCH_MODE = "hybrid"  # best on CSFCube (bench/relevance.py); keyword without embeddings
@@ -304,3 +313,61 @@ class Radar:
         from papersift.sources.fetch import days_named
 
         return days_named(day=day, week=week, month=month)
+
+    # --- cards ----------------------------------------------------------------------------------
+    _extractor: Extractor | None = None
+
+    @property
+    def extractor(self) -> Extractor:
+        """What makes system cards (the offline rule extractor unless another was set)."""
+        if self._extractor is None:
+            from papersift.understand import default_extractor
+
+            self._extractor = default_extractor()
+        return self._extractor
+
+    @extractor.setter
+    def extractor(self, value: Extractor) -> None:
+        self._extractor = value
+
+    def card(self, identifier: str) -> SystemCard:
+        """The system card of a paper (any id :meth:`get` takes): what it proposes, its kind,
+        tasks, benchmarks, models, claims, code URLs and a TL;DR. Made now (and kept) when the
+        paper has none yet or its text changed since."""
+        from papersift.understand.build import card_for
+
+        return card_for(self.store, self.extractor, self.get(identifier))
+
+    def cards_for(self, papers: Sequence[Paper]) -> dict[str, SystemCard]:
+        """The current cards of ``papers`` by paper id (missing or stale ones made and kept)."""
+        from papersift.understand import content_hash
+        from papersift.understand.build import card_for
+
+        stored = self.store.get_cards([p.id for p in papers])
+        out: dict[str, SystemCard] = {}
+        for paper in papers:
+            card = stored.get(paper.id)
+            fresh = (
+                card is not None
+                and card.extractor == self.extractor.version
+                and card.content_hash
+                == content_hash(paper.title_raw, paper.abstract_raw, paper.links)
+            )
+            out[paper.id] = card if fresh and card else card_for(self.store, self.extractor, paper)
+        return out
+
+    def build_cards(
+        self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+    ) -> CardReport:
+        """Make the cards of every paper that has none, a stale one or one by an older
+        extractor, batch by batch, each batch committed (an interrupted run keeps its work).
+        ``progress`` is called with (done, to do) after each batch."""
+        from papersift.understand.build import build_cards
+
+        if batch < 1:
+            raise UsageError("batch must be at least 1")
+        return build_cards(self.store, self.extractor, batch=batch, progress=progress)
+
+    def cards_status(self) -> tuple[int, int]:
+        """``(current, pending)``: papers with an up-to-date card, and papers waiting for one."""
+        return self.store.card_counts(self.extractor.version)
