@@ -42,15 +42,28 @@ _CLAUSE_END = re.compile(
 _MAX_CLAIMS = 6
 
 
-def _qualifies(match: re.Match[str], sentence: str) -> bool:
+def _plain(match: re.Match[str], sentence: str) -> bool:
+    """A number of the text (not a year, a list marker or a word without a unit)."""
     text = match.group(0).strip()
     bare = re.sub(r"[^\d.]", "", text)
     if _YEAR.match(bare) and not re.search(r"[%x×]", text):
         return False
+    if sentence[match.end() : match.end() + 1] == ")" and (
+        sentence[max(0, match.start() - 1) : match.start()] in ("(", " ", "") and len(text) <= 2
+    ):
+        return False  # "(1)" and "1)" list markers
+    if not any(c.isdigit() for c in text):
+        if re.search(r"million|billion|thousand", text):
+            return True
+        return bool(re.search(r"points|times|fold", text)) and bool(
+            re.search(r"\b(?:by|up to|over|than|improv\w*|outperform\w*)\b", sentence)
+        )
+    return True
+
+
+def _qualifies(match: re.Match[str], sentence: str) -> bool:
+    text = match.group(0).strip()
     after = sentence[match.end() : match.end() + 25].lower()
-    before = sentence[max(0, match.start() - 3) : match.start()]
-    if before.endswith("(") and re.match(r"\)", sentence[match.end() : match.end() + 1]):
-        return False  # "(1)" list markers
     has_unit = bool(re.search(_UNIT, text)) or bool(re.search(_SCALE, text))
     is_word = not any(c.isdigit() for c in text)
     if is_word:
@@ -90,6 +103,7 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
     what it does)."""
     out: list[Claim] = []
     own_seen = False
+    spaced = [n for n in names if " " in n and any(c.isdigit() for c in n)]  # "Gemini 1.5 Pro"
     for _, sentence in sentences(abstract):
         own_here = bool(
             re.search(r"\b(?:we|our|this (?:paper|work))\b", sentence, re.IGNORECASE)
@@ -97,9 +111,25 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
         own_seen = own_seen or own_here
         if not own_seen:
             continue
-        numbers = [m for m in _NUMBER.finditer(sentence) if _qualifies(m, sentence)]
-        if not numbers:
+        masked = [
+            (m.start(), m.end())
+            for name in spaced
+            for m in re.finditer(re.escape(name), sentence)
+        ]
+        every = [
+            m
+            for m in _NUMBER.finditer(sentence)
+            if _plain(m, sentence) and not any(a <= m.start() < b for a, b in masked)
+        ]
+        strong = [m for m in every if _qualifies(m, sentence)]
+        if not strong:
             continue
+        # counts beside a headline number belong to it ("20K queries, spanning 3 categories")
+        numbers = [
+            m
+            for m in every
+            if m in strong or any(abs(m.start() - s.start()) < 70 for s in strong)
+        ]
         groups: list[list[re.Match[str]]] = [[numbers[0]]]
         for m in numbers[1:]:
             gap = sentence[groups[-1][-1].end() : m.start()]
@@ -118,7 +148,19 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
                 name = strip_token(m.group(1))
                 if (is_namey(name) or name in names) and name not in own:
                     against.append(name)
-            out.append(Claim(text=text, numbers=nums, compared_to=tuple(dict.fromkeys(against))))
+            claim = Claim(text=text, numbers=nums, compared_to=tuple(dict.fromkeys(against)))
+            for i, other in enumerate(out):  # one claim per clause
+                if other.text in text or text in other.text:
+                    merged = tuple(dict.fromkeys(other.numbers + nums))
+                    shorter = other if len(other.text) <= len(text) else claim
+                    if set(merged) == set(shorter.numbers):
+                        out[i] = shorter
+                    else:
+                        longer = claim if shorter is other else other
+                        out[i] = Claim(longer.text, merged, longer.compared_to)
+                    break
+            else:
+                out.append(claim)
             if len(out) >= _MAX_CLAIMS:
                 return out
     return out

@@ -18,28 +18,51 @@ _INTRO = re.compile(
 _OWN = re.compile(r"\b(?:we|our|this (?:paper|work|study|report)|here)\b", re.IGNORECASE)
 _CALLED = re.compile(
     r"\b(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|referred to as|known as)"
-    r"\s+(?:as\s+)?(?:the\s+)?[“\"'`]*(" + NAME_PART + r"(?:\s+" + NAME_PART + r"){0,4})",
+    r"\s+(?:as\s+)?(?:the\s+)?[“\"'`]*(" + NAME_PART + r"(?:\s+" + NAME_PART + r"){0,6})",
 )
-_AFTER_VERB = re.compile(
-    r"\b(?:propose|introduce|present|develop|design|construct|build|release|curate|create|"
-    r"collect|establish|train|offer|unveil|launch|contribute)[sd]?\s+"
-    r"(?:(?:the|a|an|our|two|three)\s+)?(?:(?:new|novel|simple|first|open|large|"
-    r"comprehensive|unified|efficient|effective|general|lightweight|challenging|model|"
-    r"method|framework|benchmark|dataset)[\w-]*\s+){0,3}"
-    r"(" + NAME_PART + r")(?=\s*(?:[,:;(\u2014–]|--|-\s|$)|\s+(?:a|an|the|which|that|to|for|"
-    r"with|and|as|on|in|by|from|via|based|model|framework|benchmark|dataset)\b)"
+_VERBS = (
+    r"(?:propos|introduc|present|develop|design|construct|build|releas|curat|creat|collect|"
+    r"establish|train|offer|unveil|launch|contribut|devis|formulat)(?:e|es|ed|ing|s)?"
+)
+_ADJECTIVES = (
+    r"(?:(?:the|a|an|our|two|three|this)\s+)?(?:(?:new|novel|simple|first|open|large|"
+    r"comprehensive|unified|efficient|effective|general|lightweight|challenging|"
+    r"yet|and|powerful|scalable|flexible|robust|versatile|fully|high-quality)[\w-]*,?\s+){0,4}"
+)
+_AFTER_VERB = re.compile(r"\b" + _VERBS + r"\s+" + _ADJECTIVES + r"(?=[\w^{}\\\"“])")
+# what may follow a name that was just introduced
+_NAME_END = re.compile(
+    r"\s*(?:[,:;(\u2014–.]|--|-\s|$)|\s+(?:a|an|the|which|that|to|for|with|and|as|on|in|by|"
+    r"from|via|based|is|model|framework|benchmark|dataset|method|system|approach)\b"
 )
 # "Long Phrase (ACR)" and "ACR (Long Phrase)"
-_CAP_WORD = r"[A-Z][\w^{}+'’-]*"
-_DEFINED = re.compile(
-    r"((?:" + _CAP_WORD + r"\s+){0,7}" + _CAP_WORD + r")\s*\((" + NAME_PART + r")\)"
-)
+_PHRASE = r"(?:[\w^{}+'’-]+,?\s+){0,7}[\w^{}+'’-]+"
+_DEFINED = re.compile(r"(" + _PHRASE + r")\s*\((" + NAME_PART + r")\)")
 _REVERSED = re.compile(r"(" + NAME_PART + r")\s*\(((?:[A-Za-z][\w-]*\s+){1,7}[A-Za-z][\w-]*)\)")
-# "X, a ... benchmark" appositives and "our model X"
+# "X, a ... benchmark" appositives, "a new dataset, X, which" and "our (model) X"
 _APPOSITIVE = re.compile(r"(" + NAME_PART + r"),\s+(?:a|an|the)\s+")
+_HEAD_NOUNS = (
+    r"(?:dataset|benchmark|model|framework|method|approach|system|classifier|agent|pipeline|"
+    r"metric|suite|corpus|technique|algorithm|architecture|tool|toolkit|platform|library|"
+    r"strategy|paradigm|family|series|module|network|LLM|MLLM|LMM|VLM)s?"
+)
+_NOUN_NAME = re.compile(
+    r"\b(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}" + _HEAD_NOUNS + r",?\s+(?:called\s+|named\s+)?("
+    + NAME_PART
+    + r")(?=\s*[,(.:;]|\s+(?:which|that|to|for|with|as)\b)"
+)
 _OUR = re.compile(
-    r"\bour\s+(?:proposed\s+|new\s+|final\s+)?(?:model|method|framework|approach|system|"
-    r"benchmark|dataset|agent|algorithm)s?,?\s+(" + NAME_PART + r")"
+    r"\bour\s+(?:proposed\s+|new\s+|final\s+)?(?:" + _HEAD_NOUNS + r"\s+)?(?=[\w^{}\\])"
+)
+_ACRONYM_AHEAD = re.compile(r"([^,;.()]{3,120}?)\s*\((" + NAME_PART + r")\)")
+_PRIOR = re.compile(
+    r"\b(?:recent(?:ly)?|existing|previous(?:ly)?|prior|popular|well-known|widely|standard|"
+    r"proposed by|introduced by|such as|e\.g\.|like|baselines?)\b",
+    re.IGNORECASE,
+)
+_REPORT_TITLE = re.compile(
+    r"^\s*(?:The\s+)?(.{2,40}?)\s+(?:Technical Report|System Card|Model Card|Tech Report)\s*$",
+    re.IGNORECASE,
 )
 _TITLE_PREFIX = re.compile(r"^\s*(.{1,70}?)\s*(?::|\s[-–—]{1,2}\s|\?)\s+\S")
 _SMALL_WORDS = frozenset(
@@ -77,21 +100,22 @@ class Introduced:
 
 
 def _acronym_fits(phrase: str, acronym: str) -> bool:
-    """Do the capitals/initials of ``phrase`` spell (most of) ``acronym``?"""
-    words = [w for w in re.split(r"[\s-]+", phrase) if w]
-    letters = "".join(c for c in acronym if c.isalpha()).lower()
-    if len(letters) < 2:
+    """Do the initials of ``phrase`` spell ``acronym`` (its capitals, or its letters)?"""
+    words = [w for w in re.split(r"[\s,-]+", phrase) if w and w[0].isalpha()]
+    initials = "".join(w[0] for w in words).lower()
+    capitals = [c.lower() for c in acronym if c.isupper()]
+    letters = capitals if len(capitals) >= 2 else [c.lower() for c in acronym if c.isalpha()]
+    if len(letters) < 2 or not initials:
         return False
-    initials = "".join(w[0] for w in words if w[0].isalpha()).lower()
-    capitals = "".join(c for c in phrase if c.isupper()).lower()
-    for source in (initials, capitals):
-        if not source:
+    # the phrase may start with words that are not part of the name ("we propose a Long …")
+    for begin in range(len(initials)):
+        if initials[begin] != letters[0]:
             continue
         i = 0
-        for char in source:
+        for char in initials[begin:]:
             if i < len(letters) and char == letters[i]:
                 i += 1
-        if i >= max(2, len(letters) - 1):
+        if i >= len(letters) - (1 if len(letters) >= 4 else 0):
             return True
     return False
 
@@ -117,7 +141,12 @@ def _phrase_name(text: str) -> str:
         bare = strip_token(word)
         if not bare:
             break
-        if bare[0].isupper() or bare[0].isdigit() or (words and bare.lower() in {"of", "for"}):
+        if (
+            bare[0].isupper()
+            or bare[0].isdigit()
+            or (words and bare.lower() in {"of", "for"})
+            or (words and re.fullmatch(r"v\d[\d.]*", bare))
+        ):
             words.append(bare)
             if bare != word:  # punctuation ended it
                 break
@@ -130,8 +159,29 @@ def _phrase_name(text: str) -> str:
     return " ".join(words)
 
 
+def _lead_name(text: str) -> tuple[str, bool]:
+    """The name at the start of ``text``: one name-like token, or a capitalised phrase of up to
+    six words ("Superposed Decoding", "Bielik 7B v0.1"); and whether it is name-like."""
+    match = re.match(NAME_PART, text)
+    if not match:
+        return "", False
+    # a phrase and its acronym: "dynamic visual-token exit (DyVTE)" → DyVTE
+    defined = _ACRONYM_AHEAD.match(text)
+    if defined and _acronym_fits(defined.group(1), strip_token(defined.group(2))):
+        acronym = strip_token(defined.group(2))
+        if is_namey(acronym):
+            return acronym, True
+    first = strip_token(match.group(0))
+    if is_namey(first) and _NAME_END.match(text, len(first)):
+        return first, True
+    phrase = _phrase_name(text)
+    if phrase and (" " in phrase or is_namey(phrase)) and _NAME_END.match(text, len(phrase)):
+        return phrase, is_namey(phrase)
+    return "", False
+
+
 def introduced(title: str, abstract: str) -> list[Introduced]:
-    """Every name the abstract introduces (most strongly said first when equal in place)."""
+    """Every name the abstract says the paper introduces, with how strongly it says so."""
     found: list[Introduced] = []
     for start, sentence in sentences(abstract):
         own = bool(_OWN.search(sentence))
@@ -144,40 +194,40 @@ def introduced(title: str, abstract: str) -> list[Introduced]:
             name: str, where: int, score: float, sentence: str = sentence, start: int = start
         ) -> None:
             name = _clean_name(name)
-            if _good(name):
-                found.append(Introduced(name, start + where, score, sentence))
+            if not _good(name):
+                return
+            if _PRIOR.search(sentence[max(0, where - 45) : where]):
+                score -= 1.0  # "a recently introduced method, named X": someone else's
+            found.append(Introduced(name, start + where, score, sentence))
 
-        for m in _CALLED.finditer(sentence):
-            text = m.group(1)
-            first = strip_token(text.split()[0])
-            if is_namey(first):
-                add(first, m.start(1), base + 1.0)
-            else:
-                add(_phrase_name(text), m.start(1), base + 0.8)
-        for m in _DEFINED.finditer(sentence):
+        for m in _DEFINED.finditer(sentence):  # defining an acronym is not introducing it
             phrase, acronym = m.group(1), strip_token(m.group(2))
             if is_namey(acronym) and _acronym_fits(phrase, acronym) and intro:
-                add(acronym, m.start(2), base + 1.0)
+                add(acronym, m.start(2), base + 0.2)
         for m in _REVERSED.finditer(sentence):
             name, phrase = strip_token(m.group(1)), m.group(2)
             if is_namey(name) and intro and _acronym_fits(phrase, name):
                 add(name, m.start(1), base + 0.9)
+        for m in _CALLED.finditer(sentence):
+            name, namey = _lead_name(sentence[m.start(1) :])
+            if name:
+                add(name, m.start(1), base + (1.0 if namey else 0.8))
         for m in _AFTER_VERB.finditer(sentence):
+            name, namey = _lead_name(sentence[m.end() :])
+            if name:
+                add(name, m.end(), base + (0.9 if namey else 0.5))
+        for m in _NOUN_NAME.finditer(sentence):
             name = strip_token(m.group(1))
-            if is_namey(name):
-                add(name, m.start(1), base + 0.9)
-            else:
-                phrase = _phrase_name(sentence[m.start(1) :])
-                if " " in phrase:
-                    add(phrase, m.start(1), base + 0.3)
+            if is_namey(name) and intro:
+                add(name, m.start(1), base + 0.8)
         for m in _APPOSITIVE.finditer(sentence):
             name = strip_token(m.group(1))
             if is_namey(name) and intro:
                 add(name, m.start(1), base + 0.6)
         for m in _OUR.finditer(sentence):
-            name = strip_token(m.group(1))
-            if is_namey(name):
-                add(name, m.start(1), base + 0.7)
+            name, namey = _lead_name(sentence[m.end() :])
+            if name and namey:
+                add(name, m.end(), base + 0.6)
     return found
 
 
@@ -208,7 +258,8 @@ def primary_and_systems(title: str, abstract: str) -> tuple[str | None, list[str
         first_at.setdefault(item.name, item.offset)
 
     primary: str | None = None
-    prefix = title_prefix(title)
+    report = _REPORT_TITLE.match(title or "")
+    prefix = report.group(1) if report else title_prefix(title)
     if prefix:
         primary = _from_title(prefix, abstract, intro)
     if primary is None:
@@ -241,6 +292,10 @@ def _from_title(prefix: str, abstract: str, intro: list[Introduced]) -> str | No
         if not token or token in generic_words():
             return None
         spelled = _spelling_in(abstract, token)
+        if not spelled:  # the abstract names its system otherwise ("ReferEverything" / "REM")
+            strong = [i for i in intro if i.score >= 1.9 and is_namey(i.name.split()[0])]
+            if strong:
+                return strong[0].name
         if is_namey(token) or (spelled and spelled != spelled.lower()):
             return spelled if spelled and spelled.lower() == token.lower() else token
         return None
@@ -254,7 +309,10 @@ def _from_title(prefix: str, abstract: str, intro: list[Introduced]) -> str | No
         if _acronym_fits(prefix, item.name) and len(item.name) <= 12 and item.score >= 1.5:
             return item.name
     spelled = _spelling_in(abstract, prefix)
-    if spelled and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in prefix.split()):
+    if spelled and all(
+        w[:1].isupper() or w[:1].isdigit() or re.match(r"v\d", w) or w.lower() in _SMALL_WORDS
+        for w in prefix.split()
+    ):
         if any(i.name == spelled or spelled.startswith(i.name) for i in intro):
             return spelled
         if len(re.findall(re.escape(spelled), abstract)) >= 2 and any(

@@ -11,7 +11,9 @@ from importlib import resources
 
 # A sentence ends at . ! ? followed by space (or by a capital with no space: "ADE20K.Code"),
 # but not after common abbreviations (e.g., i.e., et al., vs., Fig.).
-_ABBREVIATIONS = ("e.g", "i.e", "et al", "vs", "cf", "etc", "Fig", "Eq", "Sec", "No", "approx")
+_ABBREVIATION = re.compile(
+    r"(?:^|[\s(])(?:e\.g|i\.e|et al|vs|cf|etc|Fig|Figs|Eq|Eqs|Sec|No|approx|resp|w\.r\.t)\.?\.$"
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])(?:\s+|(?=[A-Z][a-z]))(?=[\"“(\[]?[A-Z0-9\\])")
 
 
@@ -21,7 +23,7 @@ def sentences(text: str) -> list[tuple[int, str]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         before = text[start : match.start()].rstrip()
-        if before.endswith(_ABBREVIATIONS) or before.endswith(("e.g.", "i.e.", "al.", "vs.")):
+        if _ABBREVIATION.search(before[-12:]):
             continue
         if _decimal_before(text, match.start()):
             continue
