@@ -128,8 +128,8 @@ def quality(errors: str | None = None) -> None:
             values = results[name][field]
             row += f"{' / '.join(f'{v:.2f}' for v in values):>26}"
         print(row)
-    if errors:
-        for item, card in zip(items, cards, strict=True):
+    if errors:  # on the development half only: the other one stays for checking
+        for item, card in list(zip(items, cards, strict=True))[::2]:
             got: object
             if errors == "primary":
                 gold, got = item["primary_system"], card.primary

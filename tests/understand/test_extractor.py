@@ -133,6 +133,8 @@ def test_cards_round_trip_and_are_stamped() -> None:
     card = make_card(EXTRACT, "p1", "X: y", "We propose X, a method. It is 2x faster.", links)
     assert card.paper_id == "p1"
     assert card.extractor == EXTRACT.version
-    assert card.content_hash == content_hash("X: y", "We propose X, a method. It is 2x faster.", links)
+    assert card.content_hash == content_hash(
+        "X: y", "We propose X, a method. It is 2x faster.", links
+    )
     assert "https://github.com/a/b" in card.code_urls  # the source's code link joins
     assert SystemCard.from_dict(card.as_dict()) == card

@@ -112,9 +112,7 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
         if not own_seen:
             continue
         masked = [
-            (m.start(), m.end())
-            for name in spaced
-            for m in re.finditer(re.escape(name), sentence)
+            (m.start(), m.end()) for name in spaced for m in re.finditer(re.escape(name), sentence)
         ]
         every = [
             m
@@ -125,11 +123,11 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
         if not strong:
             continue
         # counts beside a headline number belong to it ("20K queries, spanning 3 categories")
-        numbers = [
-            m
-            for m in every
-            if m in strong or any(abs(m.start() - s.start()) < 70 for s in strong)
-        ]
+        numbers: list[re.Match[str]] = []
+        for m in every:  # joined one by one, each near a headline number or the last joined
+            near = [s.start() for s in strong] + [n.start() for n in numbers[-1:]]
+            if m in strong or any(abs(m.start() - at) < 60 for at in near):
+                numbers.append(m)
         groups: list[list[re.Match[str]]] = [[numbers[0]]]
         for m in numbers[1:]:
             gap = sentence[groups[-1][-1].end() : m.start()]

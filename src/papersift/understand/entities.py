@@ -7,7 +7,6 @@ import functools
 import re
 
 from papersift.understand.text import (
-    NAME_PART,
     generic_words,
     is_namey,
     lexicon,
@@ -67,19 +66,25 @@ _EVAL_WORDS = re.compile(
     r"state-of-the-art|SOTA|outperform\w*|surpass\w*|achiev\w*|score[sd]?|leaderboard|"
     r"test(?:ed|ing|s)?|suites?|mAP|mIoU|F1|on)\b"
 )
-_LIST_AFTER = re.compile(
+_LIST_KEY = re.compile(
     r"\b(?:benchmarks?|datasets?|tasks?|suites?|including|such as|like|e\.g\.,?|namely|on)"
-    r"\s*(?:\(|:)?\s*((?:(?:the\s+)?"
-    + NAME_PART
-    + r"(?:\s+"
-    + NAME_PART
-    + r"){0,2}\s*(?:,|and|or|&|"
-    r"as well as)?\s*){1,10})"
+    r"\s*(?:\(|:)?\s*"
 )
-_NAMED_BENCH = re.compile(
-    r"(?:the\s+)?((?:" + NAME_PART + r"\s+){0,2}" + NAME_PART + r")\s+(?:benchmarks?|datasets?|"
-    r"leaderboard|challenge|test set|suite)\b"
-)
+_BENCH_NOUN = re.compile(r"\s(?:benchmarks?|datasets?|leaderboard|challenge|test set|suite)\b")
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as|&)\s+")
+
+
+def _listed(text: str) -> list[str]:
+    """The names listed at the start of ``text`` ("A, B, and C) ..." → A, B, C)."""
+    end = re.search(r"[).;:]\s|[).;:]$|\s(?:with|to|in|for|that|which|show|demonstrat)", text)
+    body = text[: end.start() if end else 160][:200]
+    names = []
+    for part in _LIST_SPLIT.split(body):
+        name = strip_token(part.strip().removeprefix("the ").strip(" ()"))
+        if not name or len(name.split()) > 3 or not is_namey(name.split()[0]):
+            break
+        names.append(name)
+    return names
 
 
 @functools.cache
@@ -141,26 +146,24 @@ def benchmarks(
     for start, sentence in sentences(text):
         if not _EVAL_WORDS.search(sentence):
             continue
-        for m in _NAMED_BENCH.finditer(sentence):
-            words = m.group(1).split()
-            name = strip_token(words[-1])
-            if is_namey(name) and name not in model_names:
-                # keep a multiword name when all its words are capitalised
-                tail = [strip_token(w) for w in words]
-                while len(tail) > 1 and not (tail[0][:1].isupper() and is_namey(tail[0])):
-                    tail.pop(0)
-                add(start + m.start(1), " ".join(tail) if len(tail) > 1 else name)
-        for m in _LIST_AFTER.finditer(sentence):
+        for m in _BENCH_NOUN.finditer(sentence):  # "the IFEval benchmark"
+            words = [strip_token(w) for w in sentence[max(0, m.start() - 60) : m.start()].split()]
+            words = words[-3:]
+            while words and not (words[0][:1].isupper() and is_namey(words[0])):
+                words.pop(0)
+            if words and all(w[:1].isupper() or w[:1].isdigit() for w in words):
+                name = " ".join(words) if len(words) > 1 else words[0]
+                if name not in model_names:
+                    add(start + m.start(), name)
+        for m in _LIST_KEY.finditer(sentence):
             keyword = m.group(0).split()[0].lower()
             if keyword in ("on", "like", "such", "including", "e.g.", "e.g.,", "namely"):
-                window = sentence[max(0, m.start() - 80) : m.end() + 40]
+                window = sentence[max(0, m.start() - 80) : m.end() + 120]
                 if not re.search(r"benchmark|dataset|tasks?\b", window, re.IGNORECASE):
                     continue
-            for part in re.split(r",|\band\b|\bor\b|&|\bas well as\b", m.group(1)):
-                name = strip_token(part.strip().removeprefix("the ").strip(" ()"))
-                first = name.split()[0] if name else ""
-                if name and is_namey(first) and " " not in name and name not in model_names:
-                    add(start + m.start(1), name)
+            for name in _listed(sentence[m.end() :]):
+                if " " not in name and name not in model_names:
+                    add(start + m.end(), name)
     found.sort()
     return [name for _, name in found]
 

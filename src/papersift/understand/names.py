@@ -22,22 +22,24 @@ _CALLED = re.compile(
 )
 _VERBS = (
     r"(?:propos|introduc|present|develop|design|construct|build|releas|curat|creat|collect|"
-    r"establish|train|offer|unveil|launch|contribut|devis|formulat)(?:e|es|ed|ing|s)?"
+    r"establish|offer|unveil|launch|contribut|devis|formulat)(?:e|es|ed|ing|s)?"
 )
 _ADJECTIVES = (
     r"(?:(?:the|a|an|our|two|three|this)\s+)?(?:(?:new|novel|simple|first|open|large|"
     r"comprehensive|unified|efficient|effective|general|lightweight|challenging|"
     r"yet|and|powerful|scalable|flexible|robust|versatile|fully|high-quality)[\w-]*,?\s+){0,4}"
 )
-_AFTER_VERB = re.compile(r"\b" + _VERBS + r"\s+" + _ADJECTIVES + r"(?=[\w^{}\\\"“])")
+_AFTER_VERB = re.compile(
+    r"\b" + _VERBS + r"\s+" + _ADJECTIVES + r"(?:(?:algorithms|methods|variants|models|"
+    r"techniques|approaches)\s*(?:--|—|:|,)?\s+)?(?=[\w^{}\\\"“])"
+)
 # what may follow a name that was just introduced
 _NAME_END = re.compile(
     r"\s*(?:[,:;(\u2014–.]|--|-\s|$)|\s+(?:a|an|the|which|that|to|for|with|and|as|on|in|by|"
     r"from|via|based|is|model|framework|benchmark|dataset|method|system|approach)\b"
 )
 # "Long Phrase (ACR)" and "ACR (Long Phrase)"
-_PHRASE = r"(?:[\w^{}+'’-]+,?\s+){0,7}[\w^{}+'’-]+"
-_DEFINED = re.compile(r"(" + _PHRASE + r")\s*\((" + NAME_PART + r")\)")
+_PARENTHESIZED = re.compile(r"\((" + NAME_PART + r")\)")
 _REVERSED = re.compile(r"(" + NAME_PART + r")\s*\(((?:[A-Za-z][\w-]*\s+){1,7}[A-Za-z][\w-]*)\)")
 # "X, a ... benchmark" appositives, "a new dataset, X, which" and "our (model) X"
 _APPOSITIVE = re.compile(r"(" + NAME_PART + r"),\s+(?:a|an|the)\s+")
@@ -47,7 +49,9 @@ _HEAD_NOUNS = (
     r"strategy|paradigm|family|series|module|network|LLM|MLLM|LMM|VLM)s?"
 )
 _NOUN_NAME = re.compile(
-    r"\b(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}" + _HEAD_NOUNS + r",?\s+(?:called\s+|named\s+)?("
+    r"\b(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}"
+    + _HEAD_NOUNS
+    + r",?\s+(?:called\s+|named\s+)?("
     + NAME_PART
     + r")(?=\s*[,(.:;]|\s+(?:which|that|to|for|with|as)\b)"
 )
@@ -55,8 +59,10 @@ _OUR = re.compile(
     r"\bour\s+(?:proposed\s+|new\s+|final\s+)?(?:" + _HEAD_NOUNS + r"\s+)?(?=[\w^{}\\])"
 )
 _ACRONYM_AHEAD = re.compile(r"([^,;.()]{3,120}?)\s*\((" + NAME_PART + r")\)")
+_OWN_VERB = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?" + _VERBS, re.IGNORECASE)
 _PRIOR = re.compile(
-    r"\b(?:recent(?:ly)?|existing|previous(?:ly)?|prior|popular|well-known|widely|standard|"
+    r"\b(?:recent(?:ly)?|existing|previous(?:ly)?|prior|popular|well-known|best-known|widely|"
+    r"standard|prevalent|conventional|traditional|classic(?:al)?|mainstream|state-of-the-art|"
     r"proposed by|introduced by|such as|e\.g\.|like|baselines?)\b",
     re.IGNORECASE,
 )
@@ -99,25 +105,37 @@ class Introduced:
     sentence: str
 
 
+def _acronym_start(phrase: str, acronym: str) -> int:
+    """Where in ``phrase`` the words that ``acronym`` abbreviates begin (a word index), or -1.
+
+    Schwartz & Hearst's matching: the acronym's letters are found in the phrase from right to
+    left, in order, the first of them at the start of a word ("MultiModal In-conteXt Tuning" →
+    M^2IXT, "Continual Parameter-Efficient CLIP" → CPE-CLIP).
+    """
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    if len(letters) < 2:
+        return -1
+    text = phrase.lower()
+    at = len(text) - 1
+    for index in range(len(letters) - 1, -1, -1):
+        char = letters[index]
+        while at >= 0 and (text[at] != char or (index == 0 and at > 0 and text[at - 1].isalnum())):
+            at -= 1
+        if at < 0:
+            return -1
+        at -= 1
+    return len(text[: at + 1].split())
+
+
 def _acronym_fits(phrase: str, acronym: str) -> bool:
-    """Do the initials of ``phrase`` spell ``acronym`` (its capitals, or its letters)?"""
-    words = [w for w in re.split(r"[\s,-]+", phrase) if w and w[0].isalpha()]
-    initials = "".join(w[0] for w in words).lower()
-    capitals = [c.lower() for c in acronym if c.isupper()]
-    letters = capitals if len(capitals) >= 2 else [c.lower() for c in acronym if c.isalpha()]
-    if len(letters) < 2 or not initials:
+    """Does ``acronym`` abbreviate the end of ``phrase``, starting within its first words?"""
+    words = phrase.split()
+    start = _acronym_start(phrase, acronym)
+    if start < 0:
         return False
-    # the phrase may start with words that are not part of the name ("we propose a Long …")
-    for begin in range(len(initials)):
-        if initials[begin] != letters[0]:
-            continue
-        i = 0
-        for char in initials[begin:]:
-            if i < len(letters) and char == letters[i]:
-                i += 1
-        if i >= len(letters) - (1 if len(letters) >= 4 else 0):
-            return True
-    return False
+    covered = sum(1 for w in words[start:] if w.lower().strip(",") not in _SMALL_WORDS)
+    letters = sum(1 for c in acronym if c.isalpha())
+    return covered <= max(2, letters + 1)
 
 
 def _clean_name(name: str) -> str:
@@ -128,8 +146,8 @@ def _clean_name(name: str) -> str:
 def _good(name: str) -> bool:
     if not name or name in generic_words() or len(name) > 60:
         return False
-    if name.lower() in _SMALL_WORDS:
-        return False
+    if name.lower() in _SMALL_WORDS or re.match(r"\d+(?:\.\d+)?[BMKT]?\b", name):
+        return False  # "1.3B LLM" is a size, not a name
     first = name.split()[0]
     return is_namey(first) or (first[:1].isupper() and len(name) > 2)
 
@@ -167,9 +185,10 @@ def _lead_name(text: str) -> tuple[str, bool]:
         return "", False
     # a phrase and its acronym: "dynamic visual-token exit (DyVTE)" → DyVTE
     defined = _ACRONYM_AHEAD.match(text)
-    if defined and _acronym_fits(defined.group(1), strip_token(defined.group(2))):
+    if defined:
         acronym = strip_token(defined.group(2))
-        if is_namey(acronym):
+        start = _acronym_start(defined.group(1), acronym)
+        if is_namey(acronym) and 0 <= start <= 1 and _acronym_fits(defined.group(1), acronym):
             return acronym, True
     first = strip_token(match.group(0))
     if is_namey(first) and _NAME_END.match(text, len(first)):
@@ -196,14 +215,17 @@ def introduced(title: str, abstract: str) -> list[Introduced]:
             name = _clean_name(name)
             if not _good(name):
                 return
-            if _PRIOR.search(sentence[max(0, where - 45) : where]):
+            window = sentence[max(0, where - 70) : where]
+            own_at = [m.end() for m in _OWN_VERB.finditer(window)]
+            if _PRIOR.search(window[own_at[-1] if own_at else 0 :]):
                 score -= 1.0  # "a recently introduced method, named X": someone else's
             found.append(Introduced(name, start + where, score, sentence))
 
-        for m in _DEFINED.finditer(sentence):  # defining an acronym is not introducing it
-            phrase, acronym = m.group(1), strip_token(m.group(2))
-            if is_namey(acronym) and _acronym_fits(phrase, acronym) and intro:
-                add(acronym, m.start(2), base + 0.2)
+        for m in _PARENTHESIZED.finditer(sentence):  # defining an acronym is not introducing it
+            acronym = strip_token(m.group(1))
+            phrase = re.split(r"[;:(.]", sentence[max(0, m.start() - 120) : m.start()])[-1]
+            if is_namey(acronym) and intro and _acronym_fits(phrase.rstrip(), acronym):
+                add(acronym, m.start(1), base + 0.2)
         for m in _REVERSED.finditer(sentence):
             name, phrase = strip_token(m.group(1)), m.group(2)
             if is_namey(name) and intro and _acronym_fits(phrase, name):
@@ -216,10 +238,10 @@ def introduced(title: str, abstract: str) -> list[Introduced]:
             name, namey = _lead_name(sentence[m.end() :])
             if name:
                 add(name, m.end(), base + (0.9 if namey else 0.5))
-        for m in _NOUN_NAME.finditer(sentence):
+        for m in _NOUN_NAME.finditer(sentence):  # "a series of agent models, Samoyed."
             name = strip_token(m.group(1))
-            if is_namey(name) and intro:
-                add(name, m.start(1), base + 0.8)
+            if is_namey(name) or (name[:1].isupper() and len(name) > 2 and m.start(1) > 0):
+                add(name, m.start(1), base + 1.0)
         for m in _APPOSITIVE.finditer(sentence):
             name = strip_token(m.group(1))
             if is_namey(name) and intro:
@@ -268,7 +290,11 @@ def primary_and_systems(title: str, abstract: str) -> tuple[str | None, list[str
             if _spelling_in(title or "", name):
                 candidates[name] += 1.0
         if candidates:
-            best = max(candidates.items(), key=lambda kv: (kv[1], -first_at[kv[0]]))
+            # the title's name, else the first one strongly introduced, else the strongest
+            best = max(
+                candidates.items(),
+                key=lambda kv: (kv[1] >= 2.5, kv[1] >= 1.9, -first_at[kv[0]], kv[1]),
+            )
             if best[1] >= 1.5:
                 primary = best[0]
     names: list[str] = []
@@ -308,6 +334,12 @@ def _from_title(prefix: str, abstract: str, intro: list[Introduced]) -> str | No
     for item in intro:
         if _acronym_fits(prefix, item.name) and len(item.name) <= 12 and item.score >= 1.5:
             return item.name
+    if re.search(
+        r"\b(?:called|named|termed|dubbed)\s+(?:as\s+)?(?:the\s+)?" + re.escape(prefix) + r"\b",
+        abstract,
+        re.IGNORECASE,
+    ):
+        return prefix  # "termed as regularized mask tuning": the title spells the name
     spelled = _spelling_in(abstract, prefix)
     if spelled and all(
         w[:1].isupper() or w[:1].isdigit() or re.match(r"v\d", w) or w.lower() in _SMALL_WORDS

@@ -17,7 +17,8 @@ _ABBREVIATION = re.compile(
 _BOUNDARY = re.compile(r"(?<=[.!?])(?:\s+|(?=[A-Z][a-z]))(?=[\"“(\[]?[A-Z0-9\\])")
 
 
-def sentences(text: str) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=64)
+def sentences(text: str) -> tuple[tuple[int, str], ...]:
     """``(offset, sentence)`` pairs of ``text``, in order; offsets index ``text``."""
     out: list[tuple[int, str]] = []
     start = 0
@@ -32,7 +33,7 @@ def sentences(text: str) -> list[tuple[int, str]]:
         start = match.end()
     if text[start:].strip():
         out.append((start, text[start:].rstrip()))
-    return out
+    return tuple(out)
 
 
 def _decimal_before(text: str, end: int) -> bool:
