@@ -24,7 +24,7 @@ def test_show_json_has_the_card(cli: Cli) -> None:
     assert cli("ingest", *map(str, seed_paths())).exit_code == 0
     paper = cli.json("show", "2410.21465", "--json")  # made on demand: no `cards` run yet
     card = paper["card"]
-    assert REQUIRED <= set(card)
+    assert set(card) >= REQUIRED
     assert card["systems"][0] == "ShadowKV"
     assert card["code_urls"] == ["https://github.com/bytedance/ShadowKV"]
     assert "RULER" in card["benchmarks"] and "Llama-3.1-8B" in card["models"]
@@ -45,7 +45,7 @@ def test_show_of_a_paper_with_a_meaningless_abstract(cli: Cli) -> None:
     text = "Title: A paper about nothing\nPDF: https://arxiv.org/pdf/2501.00001\nSummary: -\n"
     assert cli("ingest", "-", input=text).exit_code == 0
     card = cli.json("show", "2501.00001", "--json")["card"]
-    assert REQUIRED <= set(card)
+    assert set(card) >= REQUIRED
     assert (card["systems"], card["claims"], card["code_urls"]) == ([], [], [])
     assert card["tldr"] == "A paper about nothing"  # the title stands in
     assert cli("show", "no-such-paper", "--json").exit_code == 5
