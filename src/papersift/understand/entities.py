@@ -26,6 +26,7 @@ _WORD_SUFFIX = (
 _SUFFIX = (
     r"(?:(?:[-_]?" + r"\d+(?:\.\d+)*[a-z]?(?:[BMK]\b)?" + r")"  # Qwen2.5, GPT-4o, Emu2, 7B
     r"|(?:[-_]v\d+(?:\.\d+)*)|(?:\sv\d+(?:\.\d+)*)"  # -v0.1, " v0.1"
+    r"|(?:/\d+(?:\.\d+)?(?![\w.]))"  # LLaMA2/3
     r"|(?:[-_](?:" + _WORD_SUFFIX + r")\b)"
     r"|(?:[-_]\d+(?:\.\d+)?[BMK])"
     r"|(?:\s(?:" + _SIZE + r")(?=[\s,.;:)]|$))"  # "Llama-2 7B", "Pythia 1B"
@@ -54,8 +55,9 @@ def models(text: str, *, own: set[str]) -> list[str]:
 
 
 def _drop_contained(names: list[str]) -> list[str]:
-    """Keep the longest spelling when one name is a prefix token of another found elsewhere."""
-    return names
+    """Without "X 370M" when X itself is named too (the size is a detail of the same model)."""
+    found = set(names)
+    return [n for n in names if not (" " in n and re.sub(r"\s+[\d.]+[BMK]$", "", n) in found - {n})]
 
 
 # --- benchmarks --------------------------------------------------------------------------------

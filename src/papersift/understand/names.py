@@ -379,7 +379,7 @@ _HEADS = (
 )
 _HEAD_RE = re.compile(r"\b(" + "|".join(p for _, p in _HEADS) + r")\b", re.IGNORECASE)
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|primer|roadmap)\b", re.IGNORECASE)
-_POSITION = re.compile(r"\b(?:position paper|we argue|this position)\b", re.IGNORECASE)
+_POSITION = re.compile(r"\b(?:position paper|this position)\b", re.IGNORECASE)
 _ANALYSIS = re.compile(
     r"\b(?:we|this (?:paper|work|study))\s+(?:\w+\s+){0,3}"
     r"(?:stud(?:y|ies)|investigat\w*|analy[sz]\w*|examin\w*|explor\w*|find|found|reveal\w*|"
@@ -405,7 +405,7 @@ def kind_of(title: str, abstract: str, primary: str | None) -> str:
     head = " ".join((title or "").split()[:12])
     if _SURVEY.search(head) or re.search(r"\b(?:this|our) survey\b", abstract, re.IGNORECASE):
         return "survey"
-    if _POSITION.search(abstract):
+    if _POSITION.search(abstract) or re.match(r"\s*Position\s*:", title or ""):
         return "position"
     if re.search(r"\bbenchmark(?:s|ing)?\b|Bench\b", title or "") and primary:
         return "benchmark"

@@ -7,7 +7,7 @@ import re
 from papersift.model import SystemCard
 from papersift.understand import claims as claims_mod
 from papersift.understand import entities, names
-from papersift.understand.text import is_code_url, sentences, urls
+from papersift.understand.text import is_code_url, sentences, urls, without_urls
 
 _TLDR_MAX = 200
 _INTRO_SENTENCE = re.compile(
@@ -30,9 +30,9 @@ class RuleExtractor:
         primary, systems = names.primary_and_systems(title, abstract)
         kind = names.kind_of(title, abstract, primary)
         own = set(systems)
-        text = f"{title}. {abstract}" if title else abstract
+        text = without_urls(f"{title}. {abstract}" if title else abstract)
         model_names = entities.models(text, own=own)
-        own_benchmarks = {s for s in systems if kind in ("benchmark", "dataset") and s == primary}
+        own_benchmarks = {s for s in systems if kind == "benchmark" and s == primary}
         own_benchmarks |= {s for s in systems if re.search(r"Bench|bench|Eval|QA\b", s)}
         bench = entities.benchmarks(
             text, own=own, own_benchmarks=own_benchmarks, model_names=set(model_names)

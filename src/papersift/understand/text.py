@@ -103,12 +103,25 @@ def is_namey(token: str) -> bool:
     return bool(has_digit and letters and (token[0].isupper() or "-" in token or "^" in token))
 
 
+_GLUED = re.compile(r"\.(?=[A-Z][a-z])|/(?=[A-Z])")  # "ADE20K.Code", "ARC-Easy/ARC-Challenge"
+
+
 def tokens(text: str) -> Iterator[tuple[int, str]]:
-    """``(offset, token)`` of every token in ``text`` (trailing punctuation dropped)."""
+    """``(offset, token)`` of every token in ``text`` (trailing punctuation dropped); tokens
+    glued by a missing space or a slash between names come apart."""
     for match in _TOKEN_RE.finditer(text):
-        token = strip_token(match.group(0))
-        if token:
-            yield match.start(), token
+        raw = match.group(0)
+        at = match.start()
+        for part in _GLUED.split(raw) if ("." in raw or "/" in raw) else (raw,):
+            token = strip_token(part)
+            if token:
+                yield at, token
+            at += len(part) + 1
+
+
+def without_urls(text: str) -> str:
+    """``text`` with every URL blanked out (same length, so offsets still hold)."""
+    return _URL.sub(lambda m: " " * len(m.group(0)), text) if "://" in text else text
 
 
 # --- lexicons ----------------------------------------------------------------------------------
