@@ -133,6 +133,8 @@ def quality(errors: str | None = None) -> None:
             got: object
             if errors == "primary":
                 gold, got = item["primary_system"], card.primary
+            elif errors == "kind":
+                gold, got = item["kind"], card.kind
             elif errors == "claims":
                 gold = [(c["text"], c["numbers"]) for c in item["claims"]]  # type: ignore[attr-defined]
                 got = [(c.text, c.numbers) for c in card.claims]

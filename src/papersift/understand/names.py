@@ -367,17 +367,66 @@ def _loose(text: str) -> str:
 # --- kind ----------------------------------------------------------------------------------
 
 _HEADS = (
-    ("benchmark", r"benchmarks?|leaderboard|test ?bed|evaluation suite|suite"),
+    ("benchmark", r"benchmarks?|leaderboard|test ?bed|evaluation suite|suite|evaluation"),
     ("dataset", r"datasets?|corpus|corpora|collection|data ?set"),
     ("model", r"models?|LLMs?|MLLMs?|LMMs?|VLMs?|family|foundation model|backbone|network"),
-    ("system", r"system|agents?|platform|assistant|engine|toolkit|library|pipeline"),
+    ("system", r"system|agents?|platform|assistant|engine|toolkit|library"),
     (
         "method",
-        r"framework|method|approach|technique|algorithm|strategy|paradigm|loss|module|"
-        r"mechanism|recipe|architecture",
+        r"framework|method|methodology|approach|technique|algorithm|strategy|paradigm|loss|"
+        r"module|mechanism|recipe|architecture|pipeline|scheme|procedure|connector|objective",
     ),
 )
 _HEAD_RE = re.compile(r"\b(" + "|".join(p for _, p in _HEADS) + r")\b", re.IGNORECASE)
+# where a noun phrase that describes a name ends ("X, a simple framework | that …")
+_NP_STOP = re.compile(
+    r"[,;:.()]|\s(?:that|which|to|for|with|of|designed|capable|trained|built|based|on|in|"
+    r"where|who|by|using|via|and)\b"
+)
+
+
+def _phrase_kind(phrase: str) -> str | None:
+    """The kind a noun phrase names: its last head noun's ("LLM inference system" → system)."""
+    heads = _HEAD_RE.findall(phrase)
+    if not heads:
+        return None
+    if re.search(r"\bagents?\b|multi-agent", phrase, re.IGNORECASE):
+        return "system"
+    word = heads[-1]
+    for kind, pattern in _HEADS:
+        if re.fullmatch(pattern, word, re.IGNORECASE):
+            return kind
+    return None
+
+
+def _described_kind(sentence: str, at: int, end: int) -> str | None:
+    """What the sentence calls the name at ``at:end``: an appositive after it ("X, a … model"),
+    else the noun phrase that names it ("a novel method named X", "our model X")."""
+    after = sentence[end:]
+    appositive = re.match(
+        r"\s*(?:,|\(|--|—|–|:|-)\s*(?:[\w-]+\s+){0,3}?(?:a|an|the|which is a|is a)\s+", after
+    )
+    if appositive:
+        rest = after[appositive.end() :]
+        stop = _NP_STOP.search(rest)
+        kind = _phrase_kind(rest[: stop.start() if stop else 80])
+        if kind:
+            return kind
+    before = sentence[max(0, at - 80) : at]
+    verb = list(_INTRO_VERB_END.finditer(before))
+    if verb:
+        kind = _phrase_kind(before[verb[-1].end() :])
+        if kind:
+            return kind
+    head = re.search(
+        r"(?:^|\s)(?:(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}\w+),?\s*(?:called\s+|named\s+|"
+        r"termed\s+|dubbed\s+)?$",
+        before,
+    )
+    return _phrase_kind(head.group(0)) if head else None
+
+
+_INTRO_VERB_END = re.compile(r"\b" + _VERBS + r"\s+", re.IGNORECASE)
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|primer|roadmap)\b", re.IGNORECASE)
 _POSITION = re.compile(r"\b(?:position paper|this position)\b", re.IGNORECASE)
 _ANALYSIS = re.compile(
@@ -407,19 +456,28 @@ def kind_of(title: str, abstract: str, primary: str | None) -> str:
         return "survey"
     if _POSITION.search(abstract) or re.match(r"\s*Position\s*:", title or ""):
         return "position"
-    if re.search(r"\bbenchmark(?:s|ing)?\b|Bench\b", title or "") and primary:
+    if primary and (
+        re.search(r"\bbenchmark(?:s|ing)?\b|Bench\b", title or "")
+        or re.match(r"[^:]{1,40}:\s*(?:Evaluating|Benchmarking)\b", title or "")
+    ):
         return "benchmark"
     if primary:
+        name = re.compile(r"(?<![\w-])" + re.escape(primary) + r"(?![\w-])")
         for _, sentence in sentences(abstract):
-            at = sentence.find(primary)
-            if at < 0 or not _INTRO.search(sentence):
+            found = name.search(sentence)
+            if not found or not _INTRO.search(sentence):
                 continue
-            kind = _head_kind(sentence[at + len(primary) : at + len(primary) + 90])
+            kind = _described_kind(sentence, found.start(), found.end())
             if kind:
                 return kind
             break
-        title_kind = _head_kind(title or "")
-        if title_kind in ("benchmark", "dataset", "model", "system"):
+        prefix = title_prefix(title)
+        rest = (title or "")[len(prefix) + 1 :] if prefix else ""
+        stop = _NP_STOP.search(rest.lstrip(" :"))
+        title_kind = (
+            _phrase_kind(rest.lstrip(" :")[: stop.start() if stop else 80]) if rest else None
+        )
+        if title_kind:
             return title_kind
         return "method"
     if ((title or "").rstrip().endswith("?") or _ANALYSIS.search(abstract)) and not re.search(
