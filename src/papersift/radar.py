@@ -429,22 +429,11 @@ class Radar:
         return card_for(self.store, self.extractor, self.get(identifier))
 
     def cards_for(self, papers: Sequence[Paper]) -> dict[str, SystemCard]:
-        """The current cards of ``papers`` by paper id (missing or stale ones made and kept)."""
-        from papersift.understand import content_hash
-        from papersift.understand.build import card_for
+        """The current cards of ``papers`` by paper id; missing or stale ones are made now and
+        kept (in one transaction), so a page of papers costs one read and at most one write."""
+        from papersift.understand.build import cards_for
 
-        stored = self.store.get_cards([p.id for p in papers])
-        out: dict[str, SystemCard] = {}
-        for paper in papers:
-            card = stored.get(paper.id)
-            fresh = (
-                card is not None
-                and card.extractor == self.extractor.version
-                and card.content_hash
-                == content_hash(paper.title_raw, paper.abstract_raw, paper.links)
-            )
-            out[paper.id] = card if fresh and card else card_for(self.store, self.extractor, paper)
-        return out
+        return cards_for(self.store, self.extractor, papers)
 
     def build_cards(
         self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None

@@ -9,7 +9,7 @@ hashes the same as before keeps its card without running the extractor.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -105,3 +105,22 @@ def card_for(store: Store, extractor: Extractor, paper: Paper, *, save: bool = T
         with store.atomic():
             store.put_cards([card])
     return card
+
+
+def cards_for(store: Store, extractor: Extractor, papers: Sequence[Paper]) -> dict[str, SystemCard]:
+    """The current cards of ``papers`` by id: stored ones when fresh, the others made now and
+    stored together."""
+    stored = store.get_cards([p.id for p in papers])
+    out: dict[str, SystemCard] = {}
+    made: list[SystemCard] = []
+    for paper in papers:
+        card = stored.get(paper.id)
+        digest = content_hash(paper.title_raw, paper.abstract_raw, paper.links)
+        if card is None or card.extractor != extractor.version or card.content_hash != digest:
+            card = make_card(extractor, paper.id, paper.title_raw, paper.abstract_raw, paper.links)
+            made.append(card)
+        out[paper.id] = card
+    if made:
+        with store.atomic():
+            store.put_cards(made)
+    return out

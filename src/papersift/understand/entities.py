@@ -41,11 +41,30 @@ def _model_re() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:OpenAI\s)?(?:" + alternation + r")" + _SUFFIX + r"(?![\w-])")
 
 
+_SIZED = re.compile(r"[-_]\d+(?:\.\d+)?[BM](?:[-_]|$)")  # "-8B", "-1.5B-", "-70B"
+
+
+@functools.cache
+def _families() -> tuple[str, ...]:
+    return tuple(f + "-" for f in lexicon("models") if " " not in f)
+
+
+def sized_model(token: str) -> bool:
+    """A checkpoint name: a known family, then a size ("Qwen3-Embedding-8B", "KaLM-…-12B" no)."""
+    return bool(_SIZED.search(token)) and token.startswith(_families())
+
+
 def models(text: str, *, own: set[str]) -> list[str]:
     """Existing models ``text`` names (families with their versions and sizes), not ``own``."""
     found: list[str] = []
-    for match in _model_re().finditer(text):
-        name = match.group(0).strip()
+    spans: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _model_re().finditer(text)]
+    covered = {at for at, _ in spans}
+    for at, token in tokens(text):
+        if at not in covered and sized_model(token):
+            spans.append((at, token))
+    spans.sort()
+    for _, raw in spans:
+        name = raw.strip()
         name = re.sub(r"\s+(?:\d+(?:\.\d+)?)$", "", name) if name.count(" ") > 2 else name
         if name in own or any(name.startswith(o) and o for o in own if len(o) > 3):
             continue
@@ -126,6 +145,7 @@ def benchmarks(
         if (
             not name
             or name in seen
+            or _SIZED.search(name)
             or name in generic_words()
             or name in model_names
             or (name in own and name not in own_benchmarks)

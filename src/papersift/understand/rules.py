@@ -73,7 +73,25 @@ def tldr(title: str, abstract: str, primary: str | None) -> str:
         chosen,
         flags=re.IGNORECASE,
     )
+    chosen = _readable(chosen)
     chosen = chosen[:1].upper() + chosen[1:]
     if len(chosen) > _TLDR_MAX:
         chosen = chosen[: _TLDR_MAX - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
     return chosen
+
+
+_LATEX_WRAPPER = re.compile(
+    r"\\(?:textbf|textit|emph|texttt|textsc|mathrm|mathbf|mathcal|text)\{([^{}]*)\}"
+)
+_LATEX_SYMBOLS = {"\\%": "%", "\\times": "×", "\\sim": "~", "\\approx": "≈", "\\&": "&"}
+
+
+def _readable(text: str) -> str:
+    """A one-liner without the LaTeX that reads badly (``\\textbf{X}``, ``18\\%``, ``$``)."""
+    if "\\" not in text and "$" not in text:
+        return text
+    text = _LATEX_WRAPPER.sub(r"\1", text)
+    for command, symbol in _LATEX_SYMBOLS.items():
+        text = text.replace(command, symbol)
+    text = re.sub(r"\\[A-Za-z]+\s?", "", text).replace("$", "")
+    return " ".join(text.split())

@@ -27,6 +27,7 @@ async def paper(
         "paper.html",
         title=found.display_name,
         paper=found,
+        card=radar.card(found.id),
         similar=similar,
         similar_mode=hits[0].mode if hits else None,
     )
