@@ -19,7 +19,9 @@ _UNIT = (
     r"GPU hours\b|tokens/s\b|FPS\b|dB\b))"
 )
 _NUMBER = re.compile(
-    r"(?<![\w.^/-])(?:[+-]|~|\\sim\s?)?(?:\d+(?:,\d{3})*(?:\.\d+)?|(?:" + _WORD_NUMBERS + r"))"
+    r"(?<![\w.^/@:-])(?<!\d/)(?:[+-]|~|\\sim\s?)?(?:\d+(?:,\d{3})*(?:\.\d+)?|(?:"
+    + _WORD_NUMBERS
+    + r"))"
     r"(?:" + _SCALE + r")?(?:" + _UNIT + r")?(?![\w^])"
 )
 _STRONG = re.compile(
@@ -55,10 +57,21 @@ def _plain(match: re.Match[str], sentence: str) -> bool:
     if not any(c.isdigit() for c in text):
         if re.search(r"million|billion|thousand", text):
             return True
+        if _SIZE_SENTENCE.search(sentence) and _COUNTED.match(sentence, match.end()):
+            return True  # "encompassing five tasks and ten datasets"
         return bool(re.search(r"points|times|fold", text)) and bool(
             re.search(r"\b(?:by|up to|over|than|improv\w*|outperform\w*)\b", sentence)
         )
     return True
+
+
+# a sentence that gives the size of something ("X contains 200 individuals and 3,700 images")
+_SIZE_SENTENCE = re.compile(
+    r"\b(?:contain\w*|compris\w*|consist\w*|featur\w*|spann?\w*|cover\w*|encompass\w*|"
+    r"total\w*|collected from|curat\w*|unify\w*|unifying|includ\w*)\b",
+    re.IGNORECASE,
+)
+_COUNTED = re.compile(r"\s+(?:[\w-]+\s+){0,3}?[a-z-]+s\b")  # "… 200 fictitious individuals"
 
 
 def _qualifies(match: re.Match[str], sentence: str) -> bool:
@@ -69,6 +82,8 @@ def _qualifies(match: re.Match[str], sentence: str) -> bool:
     if is_word:
         return has_unit and bool(re.search(r"million|billion|thousand|points|times|fold", text))
     if has_unit:
+        return True
+    if _SIZE_SENTENCE.search(sentence) and _COUNTED.match(sentence, match.end()):
         return True
     if re.match(
         r"\s*(?:benchmarks?|datasets?|tasks?|languages?|models?|baselines?|LLMs?|"
@@ -124,9 +139,10 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
             continue
         # counts beside a headline number belong to it ("20K queries, spanning 3 categories")
         numbers: list[re.Match[str]] = []
-        for m in every:  # joined one by one, each near a headline number or the last joined
+        sizes = bool(_SIZE_SENTENCE.search(sentence))
+        for m in every:  # counts join a headline number only where a size is given
             near = [s.start() for s in strong] + [n.start() for n in numbers[-1:]]
-            if m in strong or any(abs(m.start() - at) < 60 for at in near):
+            if m in strong or (sizes and any(abs(m.start() - at) < 60 for at in near)):
                 numbers.append(m)
         groups: list[list[re.Match[str]]] = [[numbers[0]]]
         for m in numbers[1:]:
