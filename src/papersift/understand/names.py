@@ -6,7 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from papersift.understand.text import NAME_PART, generic_words, is_namey, sentences, strip_token
+from papersift.understand.text import (
+    NAME_PART,
+    generic_words,
+    is_namey,
+    sentences,
+    strip_token,
+    without_urls,
+)
 
 # Verbs with which a paper introduces its own work.
 _INTRO = re.compile(
@@ -304,10 +311,16 @@ def primary_and_systems(title: str, abstract: str) -> tuple[str | None, list[str
         if item.score >= 1.5 and item.name not in names and " " not in item.name:
             names.append(item.name)
     if primary:  # variants of the main name: Mantis-Instruct, MHR-z, MSVMamba-Tiny
-        for m in re.finditer(re.escape(primary) + r"-[\w.^]+", abstract):
+        for m in re.finditer(
+            r"(?<![\w/.-])" + re.escape(primary) + r"-[\w.^]+", without_urls(abstract)
+        ):
             variant = strip_token(m.group(0))
             if variant not in names:
                 names.append(variant)
+    if prefix and " " not in prefix.strip() and primary and prefix.strip() != primary:
+        token = strip_token(prefix.strip())
+        if is_namey(token) and token.lower() != primary.lower() and token not in names:
+            names.append(token)  # the title's name for it ("ReferEverything" beside "REM")
     return primary, names
 
 
