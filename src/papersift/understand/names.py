@@ -131,7 +131,9 @@ def _acronym_start(phrase: str, acronym: str) -> int:
         if at < 0:
             return -1
         at -= 1
-    return len(text[: at + 1].split())
+    words_before = len(text[: at + 1].split())
+    inside = at >= 0 and not text[at].isspace()  # matched inside a word ("State-Space")
+    return words_before - 1 if inside else words_before
 
 
 def _acronym_fits(phrase: str, acronym: str) -> bool:
@@ -195,14 +197,14 @@ def _lead_name(text: str) -> tuple[str, bool]:
     if defined:
         acronym = strip_token(defined.group(2))
         start = _acronym_start(defined.group(1), acronym)
-        if is_namey(acronym) and 0 <= start <= 1 and _acronym_fits(defined.group(1), acronym):
+        if is_namey(acronym) and 0 <= start <= 3 and _acronym_fits(defined.group(1), acronym):
             return acronym, True
     first = strip_token(match.group(0))
     if is_namey(first) and _NAME_END.match(text, len(first)):
         return first, True
     phrase = _phrase_name(text)
     if phrase and (" " in phrase or is_namey(phrase)) and _NAME_END.match(text, len(phrase)):
-        return phrase, is_namey(phrase)
+        return phrase, " " not in phrase and is_namey(phrase)
     return "", False
 
 

@@ -7,7 +7,7 @@ import re
 from papersift.model import SystemCard
 from papersift.understand import claims as claims_mod
 from papersift.understand import entities, names
-from papersift.understand.text import is_code_url, sentences, urls, without_urls
+from papersift.understand.text import is_code_url, sentences, unwrap, urls, without_urls
 
 _TLDR_MAX = 200
 _INTRO_SENTENCE = re.compile(
@@ -25,8 +25,9 @@ class RuleExtractor:
     version = "rules-1"
 
     def extract(self, title: str, abstract: str) -> SystemCard:
-        title = " ".join((title or "").split())
-        abstract = " ".join((abstract or "").split())
+        title = unwrap(" ".join((title or "").split()))
+        raw = " ".join((abstract or "").split())
+        abstract = unwrap(raw)  # names are read without \\textbf{…}; claims quote the raw text
         primary, systems = names.primary_and_systems(title, abstract)
         kind = names.kind_of(title, abstract, primary)
         own = set(systems)
@@ -40,7 +41,7 @@ class RuleExtractor:
         if primary and kind == "benchmark" and primary not in bench:
             bench.insert(0, primary)
         found_urls = urls(abstract)
-        card_claims = claims_mod.claims(abstract, names=set(model_names) | set(bench), own=own)
+        card_claims = claims_mod.claims(raw, names=set(model_names) | set(bench), own=own)
         return SystemCard(
             systems=tuple(systems),
             kind=kind,

@@ -140,3 +140,16 @@ def lexicon(name: str) -> tuple[str, ...]:
 @functools.cache
 def generic_words() -> frozenset[str]:
     return frozenset(lexicon("generic"))
+
+
+_WRAPPER = re.compile(
+    r"(?<=(\w))?\\(?:textbf|textit|textsc|texttt|textrm|textsf|emph|underline|mathbf|mathrm|"
+    r"mathit|mathsf|mathtt|text|bf|it)\s*\{([^{}]*)\}"
+)
+
+
+def unwrap(text: str) -> str:
+    """``text`` without LaTeX font wrappers: "\\textbf{X}" → "X" (a space kept before it)."""
+    if "\\" not in text:
+        return text
+    return _WRAPPER.sub(lambda m: (" " if m.group(1) else "") + m.group(2), text)
