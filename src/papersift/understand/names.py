@@ -200,8 +200,10 @@ def _lead_name(text: str) -> tuple[str, bool]:
         if is_namey(acronym) and 0 <= start <= 3 and _acronym_fits(defined.group(1), acronym):
             return acronym, True
     first = strip_token(match.group(0))
-    if is_namey(first) and _NAME_END.match(text, len(first)):
-        return first, True
+    if is_namey(first) and (
+        _NAME_END.match(text, len(first)) or re.match(r"\s+[A-Z][a-z]", text[len(first) :])
+    ):
+        return first, True  # "CatRAG Debiasing …": the name-like token is the name
     phrase = _phrase_name(text)
     if phrase and (" " in phrase or is_namey(phrase)) and _NAME_END.match(text, len(phrase)):
         return phrase, " " not in phrase and is_namey(phrase)

@@ -150,6 +150,8 @@ _WRAPPER = re.compile(
 
 def unwrap(text: str) -> str:
     """``text`` without LaTeX font wrappers: "\\textbf{X}" → "X" (a space kept before it)."""
+    if "$" in text:  # inline math inside a name: "Place-it-R$1$" → "Place-it-R1"
+        text = re.sub(r"(?<=[\w-])\$([\w^{}+-]{1,12})\$", r"\1", text)
     if "\\" not in text:
         return text
     return _WRAPPER.sub(lambda m: (" " if m.group(1) else "") + m.group(2), text)
