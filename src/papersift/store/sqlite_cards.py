@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from papersift.errors import StoreError
 from papersift.model import Links, SystemCard
 from papersift.store import codec
 from papersift.store.cards import CardTodo
@@ -29,6 +30,12 @@ class CardsSQLite:
 
     def put_cards(self, cards: Sequence[SystemCard]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            self._put(cards, now)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store system cards: {exc}") from exc
+
+    def _put(self, cards: Sequence[SystemCard], now: str) -> None:
         self._db.executemany(
             "INSERT OR REPLACE INTO cards (paper_id, extractor, content_hash, card, stale, "
             "created_at) SELECT ?, ?, ?, ?, 0, ? WHERE EXISTS (SELECT 1 FROM papers WHERE id = ?)",

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from papersift.errors import StoreError
 from papersift.model import Paper, SystemCard
 from papersift.understand import Extractor, content_hash, make_card
 
@@ -102,8 +103,11 @@ def card_for(store: Store, extractor: Extractor, paper: Paper, *, save: bool = T
         return stored
     card = make_card(extractor, paper.id, paper.title_raw, paper.abstract_raw, paper.links)
     if save:
-        with store.atomic():
-            store.put_cards([card])
+        try:
+            with store.atomic():
+                store.put_cards([card])
+        except StoreError:  # a read-only or busy store: the card is still good to show
+            pass
     return card
 
 
@@ -121,6 +125,9 @@ def cards_for(store: Store, extractor: Extractor, papers: Sequence[Paper]) -> di
             made.append(card)
         out[paper.id] = card
     if made:
-        with store.atomic():
-            store.put_cards(made)
+        try:
+            with store.atomic():
+                store.put_cards(made)
+        except StoreError:  # a read-only or busy store: the cards are still good to show
+            pass
     return out
