@@ -160,7 +160,11 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
             against = []
             for m in _AGAINST.finditer(sentence):
                 name = strip_token(m.group(1))
-                if (is_namey(name) or name in names) and name not in own:
+                if (
+                    (is_namey(name) or name in names)
+                    and name not in own
+                    and not re.fullmatch(r"[\d.,]+[A-Za-z]{0,2}", name)  # "over 20K": a number
+                ):
                     against.append(name)
             claim = Claim(text=text, numbers=nums, compared_to=tuple(dict.fromkeys(against)))
             for i, other in enumerate(out):  # one claim per clause

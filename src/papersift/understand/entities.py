@@ -70,7 +70,7 @@ def models(text: str, *, own: set[str]) -> list[str]:
             continue
         if name not in found:
             found.append(name)
-    return _drop_contained(found)
+    return _once(_drop_contained(found))
 
 
 def _drop_contained(names: list[str]) -> list[str]:
@@ -187,7 +187,18 @@ def benchmarks(
                 if " " not in name and name not in model_names:
                     add(start + m.end(), name)
     found.sort()
-    return [name for _, name in found]
+    return _once([name for _, name in found])
+
+
+def _once(names: list[str]) -> list[str]:
+    """Each name once, whatever its case ("Text-VQA" and "text-VQA"): the first spelling."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            out.append(name)
+    return out
 
 
 # --- tasks -------------------------------------------------------------------------------------

@@ -86,6 +86,13 @@ def strip_token(token: str) -> str:
     return token
 
 
+_DESCRIPTIVE = re.compile(
+    r"-(?:based|related|level|aware|specific|like|style|free|driven|guided|centric|oriented|"
+    r"wise|scale|grained|dependent|independent|agnostic|enhanced|augmented|generated|powered|"
+    r"assisted|only|native|friendly|ready|sized|shot|step|time|domain|modal|task|view)$"
+)
+
+
 def is_namey(token: str) -> bool:
     """Does ``token`` look like a proper name of an artifact (not an ordinary word)?
 
@@ -93,6 +100,8 @@ def is_namey(token: str) -> bool:
     letters and digits (Dialog2Flow, GPT-4o). A capitalised plain word (Mantis) is not enough.
     """
     if len(token) < 2 or not any(c.isalpha() for c in token):
+        return False
+    if _DESCRIPTIVE.search(token):  # "GUI-related", "LLM-based", "3D-aware": a modifier
         return False
     body = token[1:]
     upper_inside = sum(1 for c in body if c.isupper())
