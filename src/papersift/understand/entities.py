@@ -41,6 +41,7 @@ def _model_re() -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:OpenAI\s)?(?:" + alternation + r")" + _SUFFIX + r"(?![\w-])")
 
 
+_SIZED_TOKEN = re.compile(r"(?<![\w-])[A-Za-z][\w.-]*[-_]\d+(?:\.\d+)?[BM](?:[-_][\w.-]*)?")
 _SIZED = re.compile(r"[-_]\d+(?:\.\d+)?[BM](?:[-_]|$)")  # "-8B", "-1.5B-", "-70B"
 
 
@@ -59,9 +60,10 @@ def models(text: str, *, own: set[str]) -> list[str]:
     found: list[str] = []
     spans: list[tuple[int, str]] = [(m.start(), m.group(0)) for m in _model_re().finditer(text)]
     covered = {at for at, _ in spans}
-    for at, token in tokens(text):
-        if at not in covered and sized_model(token):
-            spans.append((at, token))
+    for m in _SIZED_TOKEN.finditer(text):
+        token = strip_token(m.group(0))
+        if m.start() not in covered and sized_model(token):
+            spans.append((m.start(), token))
     spans.sort()
     for _, raw in spans:
         name = raw.strip()
@@ -207,15 +209,13 @@ def _once(names: list[str]) -> list[str]:
 @functools.cache
 def _task_re() -> re.Pattern[str]:
     names = sorted(lexicon("tasks"), key=len, reverse=True)
-    return re.compile(
-        r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")s?(?![\w-])", re.IGNORECASE
-    )
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")s?(?![\w-])")
 
 
 def tasks(text: str, limit: int = 5) -> list[str]:
     """Task names from the packaged list, most mentioned first (then first mentioned)."""
     counts: dict[str, int] = {}
-    for m in _task_re().finditer(text):
+    for m in _task_re().finditer(text.lower()):  # the list is lower case
         name = m.group(1).lower()
         counts[name] = counts.get(name, 0) + 1
     ranked = sorted(counts, key=lambda n: -counts[n])

@@ -115,9 +115,18 @@ def is_namey(token: str) -> bool:
 _GLUED = re.compile(r"\.(?=[A-Z][a-z])|/(?=[A-Z])")  # "ADE20K.Code", "ARC-Easy/ARC-Challenge"
 
 
-def tokens(text: str) -> Iterator[tuple[int, str]]:
+def tokens(text: str) -> tuple[tuple[int, str], ...]:
     """``(offset, token)`` of every token in ``text`` (trailing punctuation dropped); tokens
     glued by a missing space or a slash between names come apart."""
+    return _tokens(text)
+
+
+@functools.lru_cache(maxsize=16)
+def _tokens(text: str) -> tuple[tuple[int, str], ...]:
+    return tuple(_scan(text))
+
+
+def _scan(text: str) -> Iterator[tuple[int, str]]:
     for match in _TOKEN_RE.finditer(text):
         raw = match.group(0)
         at = match.start()
