@@ -675,15 +675,25 @@ def _print_card(card: SystemCard) -> None:
     show_default=True,
     help="Papers per batch; each batch is committed.",
 )
+@click.option("--status", is_flag=True, help="Only say how many cards are current or pending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def cards_command(obj: _Context, batch: int, as_json: bool) -> None:
+def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> None:
     """Build system cards: only for papers new, changed, or carded by an older extractor.
 
     A card says what a paper proposes (systems, kind), on what (tasks, benchmarks), against
     what (models), by how much (claims), with code where, and a one-line TL;DR. Offline rules
     over the title and abstract; each batch is committed, so it can be stopped and rerun.
     """
+    if status:
+        with obj.radar() as radar:
+            current, pending = radar.cards_status()
+            extractor = radar.extractor.version
+        if as_json:
+            _dump({"extractor": extractor, "current": current, "pending": pending})
+        else:
+            click.echo(f"{current:,} cards current, {pending:,} pending ({extractor})")
+        return
     bar = _IndexProgress("cards") if sys.stderr.isatty() and not as_json else None
     with obj.radar() as radar:
         try:

@@ -10,6 +10,8 @@ REQUIRED = {"systems", "kind", "benchmarks", "models", "claims", "code_urls", "t
 
 def test_cards_command_builds_then_skips(cli: Cli) -> None:
     assert cli("ingest", *map(str, seed_paths())).exit_code == 0
+    before = cli.json("cards", "--status", "--json")
+    assert (before["current"], before["pending"]) == (0, 136)
     first = cli.json("cards", "--json", "--batch", "30")
     assert (first["built"], first["skipped"], first["papers"]) == (136, 0, 136)
     assert first["extractor"].startswith("rules-")
@@ -18,6 +20,8 @@ def test_cards_command_builds_then_skips(cli: Cli) -> None:
     assert text.exit_code == 0
     assert "built 0 cards" in text.output and "skipped 136 already current" in text.output
     assert cli("cards", "--batch", "0").exit_code == 2  # a usage error, not a traceback
+    status = cli("cards", "--status")
+    assert status.exit_code == 0 and "136 cards current, 0 pending" in status.output
 
 
 def test_show_json_has_the_card(cli: Cli) -> None:
