@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papersift.model import CARD_KINDS, SystemCard
 from papersift.understand import content_hash, default_extractor, make_card
@@ -137,4 +139,58 @@ def test_cards_round_trip_and_are_stamped() -> None:
         "X: y", "We propose X, a method. It is 2x faster.", links
     )
     assert "https://github.com/a/b" in card.code_urls  # the source's code link joins
+    assert SystemCard.from_dict(card.as_dict()) == card
+
+
+_PIECES = st.sampled_from(
+    [
+        "We propose ",
+        "we introduce ",
+        "called ",
+        "(",
+        ")",
+        "X-Net",
+        "ABC",
+        "GPT-4o",
+        "Llama-3-8B",
+        "ImageNet",
+        " on ",
+        " benchmark",
+        ", a ",
+        "model",
+        " 12.5%",
+        " 3x",
+        " 2.4B",
+        "\\textbf{",
+        "}",
+        "$",
+        "^2",
+        "https://github.com/a/b",
+        ". ",
+        "; ",
+        "e.g. ",
+        " and ",
+        "ÉtéNet",
+        "\u00a0",
+        "--",
+        "...",
+        "  ",
+    ]
+)
+
+
+@given(
+    title=st.lists(_PIECES, max_size=8).map("".join),
+    abstract=st.lists(_PIECES | st.text(max_size=6), max_size=40).map("".join),
+)
+@settings(max_examples=150, deadline=None)
+def test_any_text_gives_a_well_formed_card(title: str, abstract: str) -> None:
+    card = EXTRACT.extract(title, abstract)
+    assert card.kind in CARD_KINDS
+    flat = " ".join(abstract.split())
+    for claim in card.claims:
+        assert claim.text and claim.text in flat  # verbatim, whatever the input
+    assert all(s.strip() == s and s for s in card.systems)
+    assert len(card.systems) == len(set(card.systems))
+    assert all("://" in u for u in card.code_urls)
     assert SystemCard.from_dict(card.as_dict()) == card
