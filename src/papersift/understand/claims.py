@@ -14,8 +14,8 @@ _WORD_NUMBERS = (
 )
 _SCALE = r"(?:\s?(?:[KMBT]\b|k\b|million|billion|trillion|thousand))"
 _UNIT = (
-    r"(?:\s?(?:\\?%|percent\b|x\b|×|times\b|-fold\b|fold\b|points?\b|pts\b|pp\b|"
-    r"percentage points?\b|hours?\b|days?\b|GB\b|MB\b|TB\b|ms\b|seconds?\b|minutes?\b|"
+    r"(?:\s?(?:\\?%|percent\b|x\b|×|times\b|-fold\b|fold\b|pp\b|"
+    r"hours?\b|days?\b|GB\b|MB\b|TB\b|ms\b|seconds?\b|minutes?\b|"
     r"GPU hours\b|tokens/s\b|FPS\b|dB\b))"
 )
 _NUMBER = re.compile(
@@ -59,7 +59,8 @@ def _plain(match: re.Match[str], sentence: str) -> bool:
             return True
         if _SIZE_SENTENCE.search(sentence) and _COUNTED.match(sentence, match.end()):
             return True  # "encompassing five tasks and ten datasets"
-        return bool(re.search(r"points|times|fold", text)) and bool(
+        unit = bool(re.search(r"times|fold", text)) or bool(_POINTS.match(sentence, match.end()))
+        return unit and bool(
             re.search(r"\b(?:by|up to|over|than|improv\w*|outperform\w*)\b", sentence)
         )
     return True
@@ -74,14 +75,20 @@ _SIZE_SENTENCE = re.compile(
 _COUNTED = re.compile(r"\s+(?:[\w-]+\s+){0,3}?[a-z-]+s\b")  # "… 200 fictitious individuals"
 
 
+# "9 absolute points", "3.2 percentage points": the unit is read, not kept with the number
+_POINTS = re.compile(r"\s*(?:absolute\s+|percentage\s+|accuracy\s+)?(?:points?|pts)\b")
+
+
 def _qualifies(match: re.Match[str], sentence: str) -> bool:
     text = match.group(0).strip()
     after = sentence[match.end() : match.end() + 25].lower()
     has_unit = bool(re.search(_UNIT, text)) or bool(re.search(_SCALE, text))
     is_word = not any(c.isdigit() for c in text)
     if is_word:
-        return has_unit and bool(re.search(r"million|billion|thousand|points|times|fold", text))
-    if has_unit:
+        return bool(re.search(r"million|billion|thousand|times|fold", text)) or bool(
+            _POINTS.match(sentence, match.end())
+        )
+    if has_unit or _POINTS.match(sentence, match.end()):
         return True
     if _SIZE_SENTENCE.search(sentence) and _COUNTED.match(sentence, match.end()):
         return True
