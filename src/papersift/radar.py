@@ -91,6 +91,7 @@ class Radar:
             raise PapersiftError(f"the bundled sample is missing (no data files in {SAMPLE_DIR})")
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
+        self.build_cards()  # a second or two: the sample's pages show their cards at once
         return reports
 
     def _load_sample_vectors(self) -> int:
