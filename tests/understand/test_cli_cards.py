@@ -53,3 +53,11 @@ def test_show_of_a_paper_with_a_meaningless_abstract(cli: Cli) -> None:
     assert (card["systems"], card["claims"], card["code_urls"]) == ([], [], [])
     assert card["tldr"] == "A paper about nothing"  # the title stands in
     assert cli("show", "no-such-paper", "--json").exit_code == 5
+
+
+def test_the_demo_sample_comes_carded(cli: Cli) -> None:
+    assert cli("demo").exit_code == 0
+    status = cli.json("cards", "--status", "--json")
+    assert status["pending"] == 0 and status["current"] > 300
+    again = cli.json("cards", "--json")
+    assert again["built"] == 0
