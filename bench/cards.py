@@ -1,7 +1,8 @@
 """System-card quality on the hand-labelled seeds, and extraction speed on the real corpus.
 
     .venv/bin/python bench/cards.py                 # quality (both halves + all) and speed
-    .venv/bin/python bench/cards.py quality [--errors FIELD]
+    .venv/bin/python bench/cards.py quality [--errors FIELD] [--labels PATH]
+                                        # PATH: another labels.jsonl, its listings beside it
     .venv/bin/python bench/cards.py names           # title-less name recovery on the corpus
     .venv/bin/python bench/cards.py speed [N]       # N papers of the 60k corpus (default 5000)
 
@@ -34,12 +35,14 @@ CORPUS = sorted((DATA / "arxiv-daily-cs-corpus").glob("papers-*.jsonl.gz"))
 LIST_FIELDS = ("systems", "benchmarks", "models", "code_urls")
 
 
-def labelled() -> list[dict[str, object]]:
-    """Each label with the title and abstract its seed file gives (parsed by papersift)."""
-    labels = [json.loads(line) for line in (SEEDS / "labels.jsonl").read_text().splitlines()]
+def labelled(path: Path = SEEDS / "labels.jsonl") -> list[dict[str, object]]:
+    """Each label with the title and abstract its listing file (beside the labels) gives,
+    parsed by papersift."""
+    lines = path.read_text().splitlines()
+    labels = [json.loads(line) for line in lines if line.strip()]
     records: dict[str, list[Record]] = {}
     for name in sorted({str(label["file"]) for label in labels}):
-        source = Input.from_path(SEEDS / name)
+        source = Input.from_path(path.parent / name)
         records[name] = [r for r in detect(source).parse(source) if isinstance(r, Record)]
     out = []
     for label in labels:
@@ -108,8 +111,8 @@ def score(items: list[dict[str, object]], cards: list[SystemCard]) -> dict[str, 
     return out
 
 
-def quality(errors: str | None = None) -> None:
-    items = labelled()
+def quality(errors: str | None = None, path: Path = SEEDS / "labels.jsonl") -> None:
+    items = labelled(path)
     extractor = default_extractor()
     cards = [extractor.extract(str(i["title_text"]), str(i["abstract"])) for i in items]
     halves = {
@@ -218,7 +221,8 @@ def main(argv: list[str]) -> None:
     what = argv[0] if argv else "all"
     if what in ("quality", "all"):
         field = argv[argv.index("--errors") + 1] if "--errors" in argv else None
-        quality(field)
+        labels = Path(argv[argv.index("--labels") + 1]) if "--labels" in argv else None
+        quality(field, labels or SEEDS / "labels.jsonl")
     if what in ("names", "all"):
         print()
         for month in ("2025-09", "2026-06"):
