@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from papersift.model import Claim
-from papersift.understand.text import NAME_PART, is_namey, sentences, strip_token
+from papersift.understand.text import generic_words, is_namey, sentences, tokens
 
 _WORD_NUMBERS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -36,7 +36,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CLAUSE_START = re.compile(r"(?:^|[,;:(]\s*|\s--?\s|\s(?:while|and|but|whereas|which)\s)")
 _AGAINST = re.compile(
     r"\b(?:than|over|compared (?:to|with)|against|vs\.?|relative to|beats?|outperform\w*|"
-    r"surpass\w*)\s+(?:the\s+)?(?:\w+\s+){0,4}?(" + NAME_PART + r")"
+    r"surpass\w*|exceed\w*|on par with|comparable to|rivals?|matching)\s+"
 )
 _CLAUSE_END = re.compile(
     r"[;]|,\s(?:while|which|and|but|whereas|thereby|making|demonstrating|showing)\b|\.\s*$"
@@ -112,7 +112,13 @@ def _clause(sentence: str, first: int, last: int) -> tuple[int, int]:
     stop = _CLAUSE_END.search(sentence, last)
     if stop:
         end = stop.start()
+    if start and sentence[:start].rstrip().endswith("("):  # a parenthesis closes the clause
+        close = sentence.find(")", last)
+        if 0 <= close < end:
+            end = close
     text = sentence[start:end]
+    text = re.sub(r"^(?:e\.g\.|i\.e\.|e\.g\.,|i\.e\.,)\s*", "", text)
+    start = end - len(text)
     trimmed = text.rstrip(" .,;:)")
     if trimmed.count("(") > trimmed.count(")"):
         trimmed = trimmed + ")" if ")" in sentence[start + len(trimmed) : end + 1] else trimmed
@@ -164,15 +170,7 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
             if not text or len(text) < 6:
                 continue
             nums = tuple(_number_text(m.group(0)) for m in group)
-            against = []
-            for m in _AGAINST.finditer(sentence):
-                name = strip_token(m.group(1))
-                if (
-                    (is_namey(name) or name in names)
-                    and name not in own
-                    and not re.fullmatch(r"[\d.,]+[A-Za-z]{0,2}", name)  # "over 20K": a number
-                ):
-                    against.append(name)
+            against = _against(sentence[max(0, start - 40) : end + 60], names, own)
             claim = Claim(text=text, numbers=nums, compared_to=tuple(dict.fromkeys(against)))
             for i, other in enumerate(out):  # one claim per clause
                 if other.text in text or text in other.text:
@@ -189,6 +187,51 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
             if len(out) >= _MAX_CLAIMS:
                 return out
     return out
+
+
+_NP_END = frozenset(
+    [
+        "without",
+        "with",
+        "on",
+        "in",
+        "at",
+        "for",
+        "while",
+        "by",
+        "across",
+        "using",
+        "when",
+        "which",
+        "that",
+        "to",
+        "and",
+        "or",
+        "but",
+        "of",
+        "from",
+        "under",
+        "as",
+        "via",
+    ]
+)
+
+
+def _against(text: str, names: set[str], own: set[str]) -> list[str]:
+    """What ``text`` compares with: the first name within a few words after "than", "over",
+    "outperforms" … ("beats the existing best multi-image LMM Idefics2-8B" → Idefics2-8B)."""
+    found: list[str] = []
+    for trigger in _AGAINST.finditer(text):
+        for _, token in tokens(text[trigger.end() : trigger.end() + 80])[:7]:
+            if token.lower() in _NP_END:
+                break
+            if token in own or token in generic_words() or re.fullmatch(r"[\d.,]+\w{0,2}", token):
+                continue
+            if token in names or is_namey(token):
+                if token not in found:
+                    found.append(token)
+                break
+    return found
 
 
 def _number_text(raw: str) -> str:
