@@ -345,3 +345,102 @@ class Listing:
     @property
     def has_more(self) -> bool:
         return self.offset + len(self.items) < self.total
+
+
+# --- cards -------------------------------------------------------------------------------------
+# A system card says, at a glance, what a paper proposes, on what, beating what, by how much, and
+# where its code is. Cards are derived from the title and abstract (``papersift.understand``),
+# versioned by the extractor that made them and the hash of the text they were made from.
+
+CARD_KINDS = ("method", "model", "dataset", "benchmark", "survey", "analysis", "system", "position")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A headline quantitative statement: its words (verbatim from the paper's text), the numbers
+    in it (units kept, LaTeX backslashes dropped) and what it is compared against, if named."""
+
+    text: str
+    numbers: tuple[str, ...]
+    compared_to: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "numbers": list(self.numbers),
+            "compared_to": list(self.compared_to),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Claim:
+        return cls(
+            text=str(data["text"]),
+            numbers=tuple(map(str, _seq(data.get("numbers")))),
+            compared_to=tuple(map(str, _seq(data.get("compared_to")))),
+        )
+
+
+def _seq(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemCard:
+    """What a paper proposes, as an extractor read it from the title and abstract."""
+
+    systems: tuple[str, ...] = ()  # named things the paper introduces, the main one first
+    kind: str = "method"  # one of CARD_KINDS
+    tasks: tuple[str, ...] = ()
+    benchmarks: tuple[str, ...] = ()  # datasets and benchmarks it is evaluated on
+    models: tuple[str, ...] = ()  # existing models used or compared
+    claims: tuple[Claim, ...] = ()
+    code_urls: tuple[str, ...] = ()  # every URL the paper gives (code, project, data, model)
+    project_urls: tuple[str, ...] = ()  # those of them that are not code repositories
+    tldr: str = ""
+    extractor: str = ""  # what made it, with its version ("rules-1")
+    content_hash: str = ""  # of the text it was made from
+    paper_id: str = ""
+
+    @property
+    def primary(self) -> str | None:
+        """The name of the main thing the paper introduces, if it has one."""
+        return self.systems[0] if self.systems else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "paper_id": self.paper_id,
+            "primary": self.primary,
+            "systems": list(self.systems),
+            "kind": self.kind,
+            "tasks": list(self.tasks),
+            "benchmarks": list(self.benchmarks),
+            "models": list(self.models),
+            "claims": [c.as_dict() for c in self.claims],
+            "code_urls": list(self.code_urls),
+            "project_urls": list(self.project_urls),
+            "tldr": self.tldr,
+            "extractor": self.extractor,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> SystemCard:
+        def names(key: str) -> tuple[str, ...]:
+            return tuple(map(str, _seq(data.get(key))))
+
+        return cls(
+            systems=names("systems"),
+            kind=str(data.get("kind") or "method"),
+            tasks=names("tasks"),
+            benchmarks=names("benchmarks"),
+            models=names("models"),
+            claims=tuple(
+                Claim.from_dict(c) for c in _seq(data.get("claims")) if isinstance(c, dict)
+            ),
+            code_urls=names("code_urls"),
+            project_urls=names("project_urls"),
+            tldr=str(data.get("tldr") or ""),
+            extractor=str(data.get("extractor") or ""),
+            content_hash=str(data.get("content_hash") or ""),
+            paper_id=str(data.get("paper_id") or ""),
+        )

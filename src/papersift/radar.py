@@ -19,6 +19,7 @@ from papersift.model import (
     SearchFilters,
     SearchHit,
     SearchResult,
+    SystemCard,
 )
 from papersift.sources import ids
 from papersift.sources.base import Input
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from papersift.search.hybrid import Semantic
     from papersift.search.indexing import EmbeddingSearch, IndexReport, Progress
     from papersift.sources.fetch import Fetcher, Page
+    from papersift.understand import Extractor
+    from papersift.understand.build import CardReport
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # shipped with the package; see its NOTICE
 DEFAULT_SEARCH_MODE = "hybrid"  # best on CSFCube (bench/relevance.py); keyword without embeddings
@@ -90,6 +93,7 @@ class Radar:
             raise PapersiftError(f"the bundled sample is missing (no data files in {SAMPLE_DIR})")
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
+        self.build_cards()  # a second or two: the sample's pages show their cards at once
         return reports
 
     def _load_sample_vectors(self) -> int:
@@ -420,3 +424,50 @@ class Radar:
         """How many local readers saved each of these papers (trending counts saves). Accounts
         fill this in; until then nobody has saved anything."""
         return {}
+
+    # --- cards ----------------------------------------------------------------------------------
+    _extractor: Extractor | None = None
+
+    @property
+    def extractor(self) -> Extractor:
+        """What makes system cards (the offline rule extractor unless another was set)."""
+        if self._extractor is None:
+            from papersift.understand import default_extractor
+
+            self._extractor = default_extractor()
+        return self._extractor
+
+    @extractor.setter
+    def extractor(self, value: Extractor) -> None:
+        self._extractor = value
+
+    def card(self, identifier: str) -> SystemCard:
+        """The system card of a paper (any id :meth:`get` takes): what it proposes, its kind,
+        tasks, benchmarks, models, claims, code URLs and a TL;DR. Made now (and kept) when the
+        paper has none yet or its text changed since."""
+        from papersift.understand.build import card_for
+
+        return card_for(self.store, self.extractor, self.get(identifier))
+
+    def cards_for(self, papers: Sequence[Paper]) -> dict[str, SystemCard]:
+        """The current cards of ``papers`` by paper id; missing or stale ones are made now and
+        kept (in one transaction), so a page of papers costs one read and at most one write."""
+        from papersift.understand.build import cards_for
+
+        return cards_for(self.store, self.extractor, papers)
+
+    def build_cards(
+        self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+    ) -> CardReport:
+        """Make the cards of every paper that has none, a stale one or one by an older
+        extractor, batch by batch, each batch committed (an interrupted run keeps its work).
+        ``progress`` is called with (done, to do) after each batch."""
+        from papersift.understand.build import build_cards
+
+        if batch < 1:
+            raise UsageError("batch must be at least 1")
+        return build_cards(self.store, self.extractor, batch=batch, progress=progress)
+
+    def cards_status(self) -> tuple[int, int]:
+        """``(current, pending)``: papers with an up-to-date card, and papers waiting for one."""
+        return self.store.card_counts(self.extractor.version)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.store.cards import CardStore
 from papersift.store.listings import ListingStore
 
 IdentityKey = tuple[str, str]
@@ -43,7 +44,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(ListingStore, Protocol):
+class Store(ListingStore, CardStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str

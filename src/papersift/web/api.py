@@ -160,7 +160,8 @@ async def similar(
 
 @router.get("/papers/{paper_id:path}", summary="One paper")
 async def paper(radar: RadarDep, paper_id: PaperId) -> Response:
-    return json_response(paper_dict(radar.get(paper_id)))
+    found = radar.get(paper_id)
+    return json_response({**paper_dict(found), "card": radar.card(found.id).as_dict()})
 
 
 @router.get("/stats", summary="What the store holds")

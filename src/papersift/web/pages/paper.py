@@ -57,4 +57,11 @@ async def paper(
 ) -> Response:
     found = radar.get(paper_id)
     sections = [(template, context(radar, found)) for template, context in SECTIONS]
-    return page(request, "paper.html", title=title_text(found), paper=found, sections=sections)
+    return page(
+        request,
+        "paper.html",
+        title=title_text(found),
+        paper=found,
+        card=radar.card(found.id),
+        sections=sections,
+    )
