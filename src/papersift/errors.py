@@ -93,3 +93,15 @@ class FetchError(PapersiftError):
     """A live source could not be reached or answered with an error."""
 
     exit_code = 6
+
+
+class TopicNotFoundError(NotFoundError):
+    """No topic thread has the id asked for (threads are renumbered only by a full rebuild)."""
+
+    def __init__(self, identifier: str) -> None:
+        PapersiftError.__init__(self, f"no topic thread with id {identifier!r}")
+        self.identifier = identifier
+
+
+class TopicsUnavailableError(PapersiftError):
+    """Topic threads cannot be built: no paper has an embedding yet."""
