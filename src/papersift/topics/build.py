@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 ALGORITHM = "kmeans-ctfidf-1"
 SAME_THREAD = 0.9  # a new thread whose centroid is this close to an old one keeps its id
+LABEL_PAPERS = 200  # a thread's label is read from (at most) its most central papers
 DIM = 384
 
 
@@ -95,9 +96,12 @@ def _full_build(store: Store, model: str, *, threads: int | None, seed: int) -> 
     k = threads or cluster.default_threads(len(ids))
     centroids, assigned = cluster.kmeans(x, k, seed=seed)
     t = stage("cluster", t)
-    texts = list(_texts(store, ids))
-    sizes = {j: int(n) for j, n in enumerate(np.bincount(assigned, minlength=len(centroids)))}
-    phrases = labels.label_threads(lambda: zip(assigned.tolist(), texts, strict=True), sizes)
+    similarity = (x * centroids[assigned]).sum(1)
+    readers = _central(assigned, similarity, LABEL_PAPERS)
+    texts = list(_texts(store, [ids[i] for i in readers]))
+    threads_of = assigned[readers].tolist()
+    sizes = {j: int(n) for j, n in enumerate(np.bincount(threads_of, minlength=len(centroids)))}
+    phrases = labels.label_threads(lambda: zip(threads_of, texts, strict=True), sizes)
     t = stage("label", t)
     frames = layout.thread_frames(x, assigned, centroids)
     positions = layout.place(x, assigned, centroids, frames)
@@ -117,7 +121,6 @@ def _full_build(store: Store, model: str, *, threads: int | None, seed: int) -> 
         )
         for j, frame in enumerate(frames)
     ]
-    similarity = (x * centroids[assigned]).sum(1)
     members = [
         Membership(pid, numbers[int(j)], float(s), float(p[0]), float(p[1]))
         for pid, j, s, p in zip(ids, assigned, similarity, positions, strict=True)
@@ -135,6 +138,15 @@ def _full_build(store: Store, model: str, *, threads: int | None, seed: int) -> 
         version=build.version,
         stages=tuple(stages),
     )
+
+
+def _central(assigned: Any, similarity: Any, most: int) -> list[int]:
+    """Row numbers of at most ``most`` papers of each thread, the closest to its centroid."""
+    order = np.lexsort((-similarity, assigned))  # by thread, most central first
+    rank = np.empty(len(order), dtype=np.int64)
+    starts = np.searchsorted(assigned[order], assigned[order], side="left")
+    rank[order] = np.arange(len(order)) - starts
+    return sorted(np.flatnonzero(rank < most).tolist())
 
 
 def _stable_ids(old: list[TopicRow], centroids: Any) -> list[int]:

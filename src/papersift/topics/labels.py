@@ -15,6 +15,7 @@ least two of the thread's papers), and only those are counted over the whole cor
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -56,43 +57,63 @@ _STOP_TEXT = """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 # Long names said one way more often than not: counted as one word, so a label reads
-# "multimodal llms" rather than "multimodal large language".
-_SAME = (
-    (re.compile(r"\s\([a-z0-9\-]{1,12}\)"), ""),  # "key-value (kv) cache": the acronym goes
-    (re.compile(r"\bmulti-?modal large language models?\b"), "mllms"),
-    (re.compile(r"\blarge language models?\b"), "llms"),
-    (re.compile(r"\blarge vision[- ]language models?\b"), "lvlms"),
-    (re.compile(r"\bvision[- ]language models?\b"), "vlms"),
-    (re.compile(r"\bkey-value\b"), "kv"),
+# "multimodal llms" rather than "multimodal large language"; "key-value (kv) cache": the
+# parenthesised acronym goes.
+_SAME = {
+    "multimodal large language model": "mllms",
+    "multi-modal large language model": "mllms",
+    "large vision-language model": "lvlms",
+    "large vision language model": "lvlms",
+    "large language model": "llms",
+    "vision-language model": "vlms",
+    "vision language model": "vlms",
+    "key-value": "kv",
+}
+_SAME_PATTERN = re.compile(
+    r"\s\([a-z0-9\-]{1,12}\)|\b(?:"
+    + "|".join(re.escape(k) for k in sorted(_SAME, key=len, reverse=True))
+    + r")s?\b"
 )
 _ADVERB = re.compile(r"(?:ally|ively|ously|ently|antly|edly|ingly|ctly|itly|arly|ately|ssly)$")
-_CHUNKS = re.compile(r"[.,;:!?()\[\]{}\"'`/|<>=+*~^$\\]|\s-\s|https?://\S+")
-_WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]")
+_BREAK = re.compile(r"https?://\S+|[.,;:!?()\[\]{}\"'`/|<>=+*~^$\\]|\s-\s")
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z]|#")
+_usable_cache: dict[str, bool] = {}
+
+
+def _same(match: re.Match[str]) -> str:
+    text = match.group(0)
+    if text.startswith((" ", "\t", "\n")):
+        return ""
+    return _SAME[text.removesuffix("s")] if text not in _SAME else _SAME[text]
 
 
 def phrases_of(text: str) -> set[str]:
     """The candidate phrases of one paper's text (lower case, 1-3 words, no stopword at either
     end, no number alone)."""
+    text = _BREAK.sub(" # ", _SAME_PATTERN.sub(_same, text.lower()))
     found: set[str] = set()
-    text = text.lower()
-    for pattern, short in _SAME:
-        text = pattern.sub(short, text)
-    for chunk in _CHUNKS.split(text):
-        run: list[str] = []
-        for word in [*_WORD.findall(chunk), ""]:
-            if word and _usable(word):
-                run.append(word)
-                continue
-            for i in range(len(run)):
-                for n in range(1, min(MAX_WORDS, len(run) - i) + 1):
-                    found.add(" ".join(run[i : i + n]))
+    run: list[str] = []
+    usable = _usable_cache
+    for word in [*_TOKEN.findall(text), "#"]:
+        ok = usable.get(word)
+        if ok is None:
+            ok = usable[word] = _usable(word)
+        if ok:
+            run.append(word)
+            continue
+        if run:
+            found.update(run)
+            if len(run) > 1:
+                found.update(map(" ".join, itertools.pairwise(run)))
+                if len(run) > 2:
+                    found.update(map(" ".join, zip(run, run[1:], run[2:], strict=False)))
             run = []
     return found
 
 
 def _usable(word: str) -> bool:
     """A word that may be part of a phrase: not a stopword, number, letter or adverb."""
-    if word in STOPWORDS or word.isdigit() or len(word) < 2:
+    if word == "#" or word in STOPWORDS or word.isdigit() or len(word) < 2:
         return False
     return not (len(word) > 6 and _ADVERB.search(word))
 

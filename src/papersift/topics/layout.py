@@ -95,13 +95,21 @@ def _affinities(d: Any, perplexity: float) -> Any:
     return p
 
 
+def _axes(centered: Any, dims: int = 2, rounds: int = 30) -> Any:
+    """The top ``dims`` principal axes (dims x d) of centered rows, by subspace iteration on
+    the covariance (a few matrix products: LAPACK's SVD is far slower here on a busy machine)."""
+    d = centered.shape[1]
+    rng = np.random.default_rng(0)
+    basis = rng.normal(size=(d, dims))
+    rows = centered.astype(np.float64)
+    for _ in range(rounds):
+        basis, _ = np.linalg.qr(rows.T @ (rows @ basis))
+    return basis.T
+
+
 def _pca(points: Any, dims: int) -> Any:
     centered = points - points.mean(0)
-    _, _, vt = np.linalg.svd(centered, full_matrices=False)
-    out = centered @ vt[:dims].T
-    if out.shape[1] < dims:
-        out = np.pad(out, ((0, 0), (0, dims - out.shape[1])))
-    return out
+    return centered @ _axes(centered, dims).T
 
 
 def thread_frames(x: Any, labels: Any, centroids: Any) -> list[ThreadFrame]:
@@ -119,16 +127,13 @@ def thread_frames(x: Any, labels: Any, centroids: Any) -> list[ThreadFrame]:
     for j in range(k):
         members = x[labels == j] - centroids[j]
         if len(members) >= 3:
-            _, _, vt = np.linalg.svd(members, full_matrices=False)
-            basis = vt[:2].astype(np.float32)
+            basis = _axes(members).astype(np.float32)
             projected = members @ basis.T
             scale = float(np.sqrt((projected**2).sum(1).mean())) or 1.0
         else:
             basis = np.zeros((2, x.shape[1]), np.float32)
             basis[0, 0] = basis[1, 1] = 1.0
             scale = 1.0
-        if basis.shape[0] < 2:
-            basis = np.vstack([basis, np.zeros((2 - len(basis), x.shape[1]), np.float32)])
         spread = SPREAD * float(np.clip(np.sqrt(sizes[j] / typical), 0.5, 2.5))
         frames.append(ThreadFrame(float(pos[j, 0]), float(pos[j, 1]), spread, basis, scale))
     return frames
