@@ -1,7 +1,7 @@
 """Topic threads: build time at corpus scale, and how coherent the threads are.
 
-    .venv/bin/python bench/topics.py build [--real 600]   # the 60k corpus: build, join, reads
-    .venv/bin/python bench/topics.py coherence            # CSFCube: do related papers share?
+    .venv/bin/python bench/topics.py build [--real 500] [--keep PATH]  # 60k: build, join, reads
+    .venv/bin/python bench/topics.py coherence  # CSFCube: do related papers share a thread?
 
 ``build``: the real 59,771-paper corpus (../shared/data/arxiv-daily-cs-corpus) goes into a
 temporary store (ingest is not timed here: bench/ingest.py). Embedding 60k papers takes ~50 min
@@ -77,13 +77,13 @@ def real_slice(radar: Radar, count: int) -> tuple[list[str], np.ndarray]:
     return chosen, vectors
 
 
-def build(real: int) -> None:
+def build(real: int, keep: str | None) -> None:
     from papersift.search.embed import content_hash, paper_text
 
     rows: list[tuple[str, str]] = []
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Radar.open(Settings(home=Path(tmp), db=f"{tmp}/corpus.sqlite3")) as radar,
+        Radar.open(Settings(home=Path(tmp), db=keep or f"{tmp}/corpus.sqlite3")) as radar,
     ):
         start = time.perf_counter()
         list(radar.ingest(radar.inputs(map(str, CORPUS))))
@@ -119,8 +119,12 @@ def build(real: int) -> None:
         for name, seconds in report.stages:  # type: ignore[attr-defined]
             rows.append((f"  stage: {name}", f"{seconds:.2f}"))
         rss = _rss_mb()
-        some = sorted(real_of)[:1000]
-        again = [(pid, "bench-" + pid, np.asarray(real_of[pid], "<f4").tobytes()) for pid in some]
+        # 1,000 papers re-embedded (as if their text changed): they join again
+        some = [p.id for _, p in zip(range(1000), radar.papers(), strict=False)]
+        again = [
+            (pid, "bench-" + pid, slice_vectors[i % len(slice_vectors)].astype("<f4").tobytes())
+            for i, pid in enumerate(some)
+        ]
         with radar.store.atomic():
             radar.store.put_embeddings(model, again)
         joined = _timed("build_topics() joining 1,000", lambda: radar.build_topics(), rows)
@@ -196,10 +200,11 @@ def coherence() -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("what", choices=["build", "coherence"])
-    parser.add_argument("--real", type=int, default=600, help="papers embedded for real")
+    parser.add_argument("--real", type=int, default=500, help="papers embedded for real")
+    parser.add_argument("--keep", metavar="PATH", help="build the store here and keep it")
     args = parser.parse_args(argv)
     if args.what == "build":
-        build(args.real)
+        build(args.real, args.keep)
     else:
         coherence()
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · python {sys.version.split()[0]}")

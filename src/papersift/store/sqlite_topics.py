@@ -119,13 +119,19 @@ class TopicsSQLite:
         return Membership(r[0], r[1], r[2], r[3], r[4], bool(r[5])) if r else None
 
     def topic_day_counts(self, topic: int | None = None) -> list[tuple[int, str, int]]:
-        one = "AND m.topic = ?" if topic is not None else ""
-        rows = self._db.execute(
-            f"SELECT m.topic, {_PUBLISHED} AS day, count(*) FROM paper_topics m "
-            f"JOIN papers p ON p.id = m.paper_id WHERE day IS NOT NULL {one} "
-            "GROUP BY m.topic, day ORDER BY m.topic, day",
-            [topic] if topic is not None else [],
-        )
+        if topic is not None:  # one thread: its members first
+            rows = self._db.execute(
+                f"SELECT m.topic, {_PUBLISHED} AS day, count(*) FROM paper_topics m "
+                "JOIN papers p ON p.id = m.paper_id WHERE day IS NOT NULL AND m.topic = ? "
+                "GROUP BY day ORDER BY day",
+                (topic,),
+            )
+        else:  # every thread: scan the papers' covering date index (0003), not their rows
+            rows = self._db.execute(
+                f"SELECT m.topic, {_PUBLISHED} AS day, count(*) FROM papers p "
+                "CROSS JOIN paper_topics m ON m.paper_id = p.id WHERE day IS NOT NULL "
+                "GROUP BY m.topic, day ORDER BY m.topic, day"
+            )
         return [(int(t), str(d), int(n)) for t, d, n in rows]
 
     def topic_map_rows(self) -> list[tuple[str, int, float, float, str | None, str]]:
