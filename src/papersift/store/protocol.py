@@ -10,6 +10,7 @@ from typing import NamedTuple, Protocol
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store.cards import CardStore
 from papersift.store.listings import ListingStore
+from papersift.store.topics import TopicStore
 
 IdentityKey = tuple[str, str]
 
@@ -44,7 +45,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(ListingStore, CardStore, Protocol):
+class Store(ListingStore, CardStore, TopicStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str
