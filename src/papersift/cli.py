@@ -640,5 +640,11 @@ def fetch_hf(
         _run_fetch(radar.fetch_hf(days, refresh=refresh))
 
 
+# --- accounts: users, libraries, recommendations, digests (papersift.cli_accounts) ------------
+from papersift.cli_accounts import register as _register_accounts  # noqa: E402
+
+_register_accounts(main)
+
+
 if __name__ == "__main__":
     main()

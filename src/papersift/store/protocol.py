@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.store.accounts import AccountStore
 
 IdentityKey = tuple[str, str]
 
@@ -42,7 +43,10 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(Protocol):
+class Store(
+    AccountStore,
+    Protocol,
+):
     """A durable home for papers and the records they were merged from."""
 
     location: str
