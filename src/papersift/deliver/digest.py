@@ -32,6 +32,14 @@ def period_of(frequency: str, day: date) -> str:
     return day.isoformat()
 
 
+def period_start(period: str) -> date:
+    """The first day of a period named by :func:`period_of`."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        return date.fromisocalendar(int(year), int(week), 1)
+    return date.fromisoformat(period)
+
+
 def period_days(frequency: str) -> int:
     return 7 if frequency == "weekly" else 1
 

@@ -28,6 +28,7 @@ from papersift.deliver.digest import (
     build_message,
     message_id,
     period_of,
+    period_start,
     window_start,
 )
 from papersift.errors import DeliveryError
@@ -99,9 +100,11 @@ def send_digests(
 
 
 def _last_sent(store: Store, sub: Subscription) -> date | None:
+    """The first day of the period of the subscription's last digest (papers published since
+    are new, unless that digest carried them)."""
     for record in store.digests(sub.id, limit=50):
-        if record.status == "sent" and record.sent_at:
-            return datetime.fromisoformat(record.sent_at).date()
+        if record.status == "sent":
+            return period_start(record.period)
     return None
 
 

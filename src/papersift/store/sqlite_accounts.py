@@ -320,7 +320,7 @@ class AccountsSQLite:
 
     def digests(self, sub_id: int, limit: int = 20) -> list[DigestRecord]:
         rows = self._db.execute(
-            f"{_DIGEST} WHERE subscription_id = ? ORDER BY created_at DESC, period DESC LIMIT ?",
+            f"{_DIGEST} WHERE subscription_id = ? ORDER BY period DESC LIMIT ?",
             (sub_id, limit),
         )
         return [_digest(r) for r in rows]
