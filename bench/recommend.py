@@ -189,10 +189,43 @@ def evaluate(users: list[dict[str, Any]], method: Method) -> dict[str, float]:
     return {"pairwise": right / total, "tau": float(np.mean(taus)), "pairs": total}
 
 
+def speed() -> None:
+    """Ranking time for one user over 60,000 candidates (random unit vectors; the real
+    vectors' values do not change the arithmetic): fit + score + top-k, median of 5."""
+    from papersift.recommend.rank import Example, rank
+
+    rng = np.random.default_rng(0)
+    matrix = rng.standard_normal((60_000, 384)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    ids = [f"p{i}" for i in range(len(matrix))]
+    print(f"{'library':>8} {'limit':>6} {'median ms':>10}")
+    for size in (10, 100, 1000):
+        positives = [Example(ids[i], ids[i], matrix[i]) for i in range(size)]
+        for limit in (10, 10_000):
+            times = []
+            for _ in range(5):
+                started = time.perf_counter()
+                rank(
+                    positives=positives,
+                    negatives=[matrix[-1]],
+                    background=matrix[1000:1200],
+                    candidate_ids=ids,
+                    candidates=matrix,
+                    keywords={},
+                    limit=limit,
+                )
+                times.append((time.perf_counter() - started) * 1000)
+            print(f"{size:>8} {limit:>6} {sorted(times)[2]:>10.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true")
+    parser.add_argument("--speed", action="store_true", help="only: ranking time at 60k")
     args = parser.parse_args()
+    if args.speed:
+        speed()
+        return
     papers, users = load()
     vec = vectors(papers)
     pool = sorted(vec)

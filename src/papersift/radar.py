@@ -684,7 +684,7 @@ class Radar:
         return f"{self._base_url()}/feeds/{sub.feed_token}.atom"
 
     def paper_url(self, paper_id: str) -> str:
-        return f"{self._base_url()}/paper/{paper_id}"
+        return f"{self._base_url()}/papers/{paper_id}"
 
     def digest_items(
         self, sub: Subscription, since: date, never: Collection[str]
@@ -781,7 +781,7 @@ class Radar:
                     )
                 )
         sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
-        settings_url = f"{self._base_url()}/digests"
+        settings_url = f"{self._base_url()}/digest"
         return send_digests(
             self.store,
             day=day or datetime.now(UTC).date(),

@@ -58,11 +58,11 @@ def test_digest_over_smtp(settings: Settings) -> None:
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
-        ids = re.findall(r"http://papers\.example/paper/(\S+)", text)
+        ids = re.findall(r"http://papers\.example/papers/(\S+)", text)
         assert len(ids) == 5 and "2606.31145" not in ids  # dismissed: never sent
         assert not set(ids) & set(LIBRARIES["ann@example.org"])
         for pid in ids:
-            assert f'href="http://papers.example/paper/{pid}"' in html
+            assert f'href="http://papers.example/papers/{pid}"' in html
         assert text.count("Why: close to") == 5 and html.count("Why: close to") == 5
         assert unsubscribe in text and unsubscribe in html.replace("&amp;", "&")
         assert "<img" not in html and "<script" not in html and "src=" not in html
@@ -81,8 +81,8 @@ def test_digest_over_smtp(settings: Settings) -> None:
         radar.send_digests(day=date(2026, 7, 10))
         assert inbox.to("ann@example.org") == [message]  # unsubscribed
         (first, second) = inbox.to("ben@example.org")
-        firsts = set(re.findall(r"/paper/(\S+)", first.get_body(("plain",)).get_content()))
-        seconds = set(re.findall(r"/paper/(\S+)", second.get_body(("plain",)).get_content()))
+        firsts = set(re.findall(r"/papers/(\S+)", first.get_body(("plain",)).get_content()))
+        seconds = set(re.findall(r"/papers/(\S+)", second.get_body(("plain",)).get_content()))
         assert firsts and seconds and not firsts & seconds
 
 
@@ -143,7 +143,7 @@ def test_feeds(settings: Settings) -> None:
         entries = validate(radar.subscription_feed(sub.feed_token))
         sent = radar.store.digests(sub.id)[0].papers
         assert [e["id"].rsplit(":", 1)[1] for e in entries] == list(sent)
-        assert all(e["link"].startswith("http://papers.example/paper/") for e in entries)
+        assert all(e["link"].startswith("http://papers.example/papers/") for e in entries)
         with pytest.raises(Exception, match="no such feed"):
             radar.subscription_feed(sub.feed_token[:-2] + "xx")
         trending = validate(radar.trending_feed(limit=10))

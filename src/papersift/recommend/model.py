@@ -5,7 +5,8 @@ examples of a weighted, L2-regularised logistic regression over the 384-d embedd
 random background sample of other papers as soft negatives. Positives are weighted by how
 recently they were added (the zotero-arxiv-daily weights ``1 / (1 + log10(rank + 1))``, most
 recent first), so a library that drifts pulls the model along. The logistic regression is fit by
-Newton's method (a 385 x 385 system per step: milliseconds).
+Newton's method, each step's 385 x 385 system solved by
+conjugate gradients (milliseconds).
 
 A candidate's score adds to the model's margin the similarity to its nearest library papers
 (``NEAR`` of them, recency-weighted): the margin knows what separates the library from the rest,
@@ -18,7 +19,7 @@ Measured on reviewer-paper-expertise (bench/recommend.py, bench/RESULTS.md).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ REGULARISATION = 1.0  # L2 on the weights (not the bias)
 BACKGROUND_WEIGHT = 1.0  # total weight of the background, relative to the positives' total
 NEGATIVE_WEIGHT = 1.0  # each explicit negative counts like this many average positives
 NEWTON_STEPS = 12
+NEIGHBOURS = 256  # most recent positives a candidate is compared with
+BLOCK = 8192  # candidates compared with the library at a time (bounds memory)
 
 
 def recency_weights(n: int) -> Floats:
@@ -63,8 +66,9 @@ class LinearModel:
     bias: float
 
     def margin(self, matrix: Matrix) -> Floats:
-        result: Floats = matrix.astype(np.float64) @ self.weights + self.bias
-        return result
+        weights = self.weights.astype(np.float32)  # float32 product: no copy of the matrix
+        result: Floats = (np.asarray(matrix, np.float32) @ weights).astype(np.float64)
+        return result + self.bias
 
 
 def fit(profile: Profile) -> LinearModel | None:
@@ -91,12 +95,41 @@ def fit(profile: Profile) -> LinearModel | None:
         z = np.clip(xb @ theta, -30, 30)
         prob = 1.0 / (1.0 + np.exp(-z))
         grad = xb.T @ (sw * (prob - y)) + reg * theta
-        hess = (xb * (sw * prob * (1 - prob))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(d)
-        step = np.linalg.solve(hess, grad)
+        curvature = sw * prob * (1 - prob) + 1e-12
+
+        def hessian_times(v: Floats, c: Floats = curvature) -> Floats:
+            result: Floats = xb.T @ (c * (xb @ v)) + reg * v + 1e-9 * v
+            return result
+
+        step = _conjugate_gradient(hessian_times, grad)
         theta -= step
         if float(np.abs(step).max()) < 1e-6:
             break
     return LinearModel(theta[:-1], float(theta[-1]))
+
+
+def _conjugate_gradient(
+    apply: Callable[[Floats], Floats], rhs: Floats, *, steps: int = 100, tol: float = 1e-8
+) -> Floats:
+    """Solve ``A x = rhs`` for the symmetric positive definite ``A`` that ``apply`` multiplies
+    by. Matrix-vector products only: a LAPACK solve of the 385 x 385 Hessian is ~100x slower on
+    a busy machine, where OpenBLAS's threads fight for the cores (measured, bench/RESULTS.md)."""
+    x = np.zeros_like(rhs)
+    r = rhs.copy()
+    p = r.copy()
+    rr = float(r @ r)
+    stop = tol * tol * max(rr, 1e-300)
+    for _ in range(steps):
+        if rr <= stop:
+            break
+        ap = apply(p)
+        alpha = rr / float(p @ ap)
+        x += alpha * p
+        r -= alpha * ap
+        new = float(r @ r)
+        p = r + (new / rr) * p
+        rr = new
+    return x
 
 
 def _z(values: Floats) -> Floats:
@@ -122,25 +155,38 @@ def score(profile: Profile, model: LinearModel | None, candidates: Matrix) -> Ra
     if c == 0 or len(pos) == 0:
         empty = np.zeros((c, 0), dtype=np.int64)
         return Ranked(np.zeros(c), empty, np.zeros((c, 0)))
+    pos = pos[:NEIGHBOURS]  # the most recent: bounds the cost for a large library
     k = min(NEAR, len(pos))
-    sims = candidates.astype(np.float32) @ pos.astype(np.float32).T  # (c, p)
+    candidates = np.asarray(candidates, np.float32)
+    pos32 = np.asarray(pos, np.float32)
     pw = (
         profile.positive_weights
         if profile.positive_weights is not None
-        else recency_weights(len(pos))
-    )
+        else recency_weights(len(profile.positives))
+    )[: len(pos)]
     # recency only nudges: a paper added long ago still counts as a neighbour
-    nudged = sims + 0.05 * (pw / pw.max()).astype(np.float32)[None, :]
-    near = np.argsort(-nudged, axis=1)[:, :k]
-    near_sim = np.take_along_axis(sims, near, axis=1).astype(np.float64)
+    nudge = 0.05 * (pw / pw.max()).astype(np.float32)[None, :]
+    near = np.zeros((c, k), dtype=np.int64)
+    near_sim = np.zeros((c, k), dtype=np.float64)
+    for start in range(0, c, BLOCK):  # blocks: (block x library) similarities at a time
+        sims = candidates[start : start + BLOCK] @ pos32.T
+        nudged = sims + nudge
+        if k < nudged.shape[1]:  # the k nearest, then in order
+            rows = np.argpartition(-nudged, k - 1, axis=1)[:, :k]
+            order = np.argsort(-np.take_along_axis(nudged, rows, axis=1), axis=1, kind="stable")
+            rows = np.take_along_axis(rows, order, axis=1)
+        else:
+            rows = np.argsort(-nudged, axis=1, kind="stable")[:, :k]
+        near[start : start + BLOCK] = rows
+        near_sim[start : start + BLOCK] = np.take_along_axis(sims, rows, axis=1)
     closeness = near_sim.mean(axis=1)
     total = NEAR_WEIGHT * _z(closeness)
     if model is not None:
         total = total + _z(model.margin(candidates))
     if len(profile.negatives):
-        worst = (candidates.astype(np.float32) @ profile.negatives.astype(np.float32).T).max(1)
+        worst = (candidates @ np.asarray(profile.negatives, np.float32).T).max(1)
         total = total - np.maximum(worst.astype(np.float64) - 0.8, 0.0) * 10.0  # near-duplicates
-    return Ranked(total, near.astype(np.int64), near_sim)
+    return Ranked(total, near, near_sim)
 
 
 def sample_background(rows: int, size: int, seed: int) -> Sequence[int]:

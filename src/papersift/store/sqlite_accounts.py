@@ -170,7 +170,8 @@ class AccountsSQLite:
             raise ValueError(f"not library columns: {sorted(unknown)}")
         now = _now()
         self._db.execute(
-            "INSERT OR IGNORE INTO library (user_id, paper_id, updated_at) VALUES (?, ?, ?)",
+            "INSERT INTO library (user_id, paper_id, updated_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (user_id, paper_id, now),
         )
         sets = "".join(f", {column} = ?" for column in changes)
@@ -225,7 +226,9 @@ class AccountsSQLite:
         rows = [(user_id, paper_id, tag) for tag in tags]
         if add:
             self._db.executemany(
-                "INSERT OR IGNORE INTO library_tags (user_id, paper_id, tag) VALUES (?, ?, ?)", rows
+                "INSERT INTO library_tags (user_id, paper_id, tag) VALUES (?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                rows,
             )
         else:
             self._db.executemany(
@@ -239,8 +242,8 @@ class AccountsSQLite:
             marks = ", ".join("?" * len(chunk))
             found.update(
                 self._db.execute(
-                    f"SELECT paper_id, count(*) FROM library WHERE saved AND paper_id IN ({marks}) "
-                    "GROUP BY paper_id",
+                    "SELECT paper_id, count(*) FROM library "
+                    f"WHERE saved = 1 AND paper_id IN ({marks}) GROUP BY paper_id",
                     chunk,
                 ).fetchall()
             )
@@ -299,7 +302,7 @@ class AccountsSQLite:
 
     def subscriptions(self, user_id: int | None = None) -> list[Subscription]:
         if user_id is None:
-            rows = self._db.execute(f"{_SUB} WHERE active ORDER BY id")
+            rows = self._db.execute(f"{_SUB} WHERE active = 1 ORDER BY id")
         else:
             rows = self._db.execute(f"{_SUB} WHERE user_id = ? ORDER BY id", (user_id,))
         return [_sub(r) for r in rows]
@@ -349,8 +352,8 @@ class AccountsSQLite:
             ),
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO digest_papers (subscription_id, paper_id, period) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO digest_papers (subscription_id, paper_id, period) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(sub_id, pid, period) for pid, _ in papers],
         )
         found = self.digest(sub_id, period)
