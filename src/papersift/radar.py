@@ -654,6 +654,43 @@ class Radar:
             self.store.update_subscription(user.id, sub_id, changes)
         return next(s for s in self.store.subscriptions(user.id) if s.id == sub_id)
 
+    def mailer(self) -> Mailer:
+        """The SMTP mailer the settings describe."""
+        from papersift.deliver.mail import SmtpMailer, SmtpSettings
+
+        s = self.settings
+        return SmtpMailer(
+            SmtpSettings(
+                host=s.smtp_host if s else "",
+                port=s.smtp_port if s else 0,
+                security=s.smtp_security if s else "starttls",
+                user=s.smtp_user if s else "",
+                password=s.smtp_password if s else Secret(""),
+            )
+        )
+
+    def send_password_reset(self, email: str, *, mailer: Mailer | None = None) -> bool:
+        """Email a single-use reset link to the account of ``email``; False when there is no
+        such account (callers say the same either way)."""
+        from papersift.accounts.auth import RESET_MINUTES
+        from papersift.deliver.mail import reset_message
+
+        found = self.accounts().request_reset(email)
+        if found is None:
+            return False
+        user, token = found
+        assert user.email is not None
+        sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
+        message = reset_message(
+            user.email, f"{self._base_url()}/reset/{token}", sender=sender, minutes=RESET_MINUTES
+        )
+        mailer = mailer or self.mailer()
+        try:
+            mailer.send(message)
+        finally:
+            mailer.close()
+        return True
+
     def unsubscribe_url(self, sub: Subscription) -> str:
         from papersift.accounts.auth import sign
 
@@ -760,7 +797,7 @@ class Radar:
         from urllib.parse import urlsplit
 
         from papersift.deliver.digest import Links
-        from papersift.deliver.mail import FolderMailer, SmtpMailer, SmtpSettings
+        from papersift.deliver.mail import FolderMailer
         from papersift.deliver.send import send_digests
 
         if dry_run and out is None:
@@ -770,16 +807,7 @@ class Radar:
                 assert out is not None
                 mailer = FolderMailer(out)
             else:
-                s = self.settings
-                mailer = SmtpMailer(
-                    SmtpSettings(
-                        host=s.smtp_host if s else "",
-                        port=s.smtp_port if s else 0,
-                        security=s.smtp_security if s else "starttls",
-                        user=s.smtp_user if s else "",
-                        password=s.smtp_password if s else Secret(""),
-                    )
-                )
+                mailer = self.mailer()
         sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
         settings_url = f"{self._base_url()}/digest"
         return send_digests(

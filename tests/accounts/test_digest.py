@@ -168,3 +168,20 @@ def test_feed_escapes_titles() -> None:
     assert entry["title"] == "<script>alert(1)</script> & co"
     assert entry["link"] == "http://x/p?a=1&b=2"
     assert "<script>" not in xml
+
+
+def test_password_reset_email(settings: Settings) -> None:
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        radar.accounts().sign_up("ada@example.org", "an old password")
+        assert radar.send_password_reset("nobody@example.org") is False
+        assert server.inbox.messages == []
+        assert radar.send_password_reset("ADA@example.org") is True
+        (message,) = server.inbox.to("ada@example.org")
+        assert message["Subject"] == "papersift: reset your password"
+        body = message.get_body(("plain",)).get_content()
+        found = re.search(r"http://papers\.example/reset/(\S+)", body)
+        assert found is not None
+        radar.accounts().reset_password(found.group(1), "a brand new password")
+        with pytest.raises(AuthenticationError):
+            radar.accounts().reset_password(found.group(1), "once more, no")
+        assert radar.accounts().sign_in("ada@example.org", "a brand new password").token

@@ -110,3 +110,22 @@ class FolderMailer:
 
     def close(self) -> None:
         pass
+
+
+def reset_message(to: str, url: str, *, sender: str, minutes: int) -> EmailMessage:
+    """The password reset email: the single-use link, plain text."""
+    from email.utils import formatdate, make_msgid
+
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = "papersift: reset your password"
+    msg["Date"] = formatdate(usegmt=True)
+    msg["Message-ID"] = make_msgid()
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(
+        "Someone (we hope you) asked to reset the password of your papersift account.\n\n"
+        f"Choose a new password here (the link works once, within {minutes} minutes):\n"
+        f"{url}\n\nIf it was not you, ignore this message: your password stays as it is.\n"
+    )
+    return msg
