@@ -7,7 +7,7 @@ factory) calls :func:`Settings.from_env` and passes the result down.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from papersift.errors import ConfigError
@@ -59,6 +59,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_user", "SMTP user name; env PAPERSIFT_SMTP_USER"),
     Setting("smtp_password", "SMTP password (never printed); env PAPERSIFT_SMTP_PASSWORD"),
     Setting("mail_from", "From address of digests; env PAPERSIFT_MAIL_FROM"),
+    Setting(
+        "admin_token",
+        "bearer token for the web admin API (ingest uploads); unset: admin API off; "
+        "env PAPERSIFT_ADMIN_TOKEN",
+    ),
 )
 
 
@@ -109,6 +114,7 @@ class Settings:
     smtp_user: str = ""
     smtp_password: Secret = NO_SECRET
     mail_from: str = "papersift <papersift@localhost>"
+    admin_token: str | None = field(default=None, repr=False)  # a secret: never printed
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: object) -> Settings:

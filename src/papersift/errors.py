@@ -134,3 +134,13 @@ class DeliveryError(PapersiftError):
     """Mail could not be sent (SMTP refused, unreachable, or not configured)."""
 
     exit_code = 7
+
+
+class RequestTooLargeError(UsageError):
+    """A request body (an upload, a form) is larger than the server accepts."""
+
+
+class ForbiddenError(PapersiftError):
+    """The caller may not do this (an admin action without the admin token …)."""
+
+    exit_code = 2

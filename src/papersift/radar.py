@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -14,6 +14,8 @@ from papersift.model import (
     FileReport,
     LibraryEntry,
     LibraryImport,
+    ListedPaper,
+    Listing,
     Paper,
     Preferences,
     Recommendations,
@@ -321,6 +323,93 @@ class Radar:
         from papersift.sources.fetch import days_named
 
         return days_named(day=day, week=week, month=month)
+
+    # --- web: listings and pages ----------------------------------------------------------------
+    MAX_PAGE = 100  # papers per page of a listing (and per API page)
+
+    def get_many(self, identifiers: Sequence[str]) -> list[Paper]:
+        """The papers with these ids (any id :meth:`get` takes), in the order given; unknown
+        ones are left out, each paper appears once."""
+        found: dict[str, Paper] = {}
+        direct = self.store.get_many(list(dict.fromkeys(identifiers)))
+        by_id = {p.id: p for p in direct}
+        for identifier in identifiers:
+            paper = by_id.get(identifier)
+            if paper is None:
+                try:
+                    paper = self.get(identifier)
+                except NotFoundError:
+                    continue
+            found.setdefault(paper.id, paper)
+        return list(found.values())
+
+    def listing(
+        self,
+        period: str = "day",
+        day: str | date | None = None,
+        sort: str = "trending",
+        *,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> Listing:
+        """One page of the papers listed in the day, ISO week or month holding ``day``
+        (YYYY-MM-DD; default: the latest day with papers), ranked ``trending`` (upvotes and
+        local saves with time decay: :mod:`papersift.deliver.trending`) or ``newest``. The
+        listing names the nearest earlier and later periods that have papers."""
+        from papersift.deliver.trending import PERIODS, SORTS, rank, span
+
+        if period not in PERIODS:
+            raise UsageError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        if sort not in SORTS:
+            raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if offset < 0 or not 1 <= limit <= self.MAX_PAGE:
+            raise UsageError(f"offset must be >= 0 and limit between 1 and {self.MAX_PAGE}")
+        if day is None:
+            today = date.today().isoformat()
+            last = self.store.listing_last_day(until=today) or self.store.listing_last_day()
+            anchor = date.fromisoformat(last) if last else date.today()
+        elif isinstance(day, date):
+            anchor = day
+        else:
+            try:
+                anchor = date.fromisoformat(day.strip())
+            except ValueError:
+                raise UsageError(f"date must be YYYY-MM-DD, not {day!r}") from None
+        days = span(period, anchor)
+        start, end = days.start.isoformat(), days.end.isoformat()
+        entries = self.store.listed_between(start, end)
+        latest = max((e.day for e in entries), default=end)  # a period still under way ages
+        ranked = rank(  # its papers to its last day with papers, not to its end
+            entries,
+            sort=sort,
+            until=min(days.end, date.fromisoformat(latest[:10])),
+            saves=self.listing_saves([e.paper_id for e in entries]),
+        )
+        page = ranked[offset : offset + limit]
+        papers = {p.id: p for p in self.store.get_many([r.paper_id for r in page])}
+        previous, following = self.store.listing_neighbours(start, end)
+        return Listing(
+            period=period,
+            label=days.label,
+            start=start,
+            end=end,
+            anchor=anchor.isoformat(),
+            sort=sort,
+            items=tuple(
+                ListedPaper(papers[r.paper_id], r.day, r.score, r.saves)
+                for r in page
+                if r.paper_id in papers
+            ),
+            total=len(ranked),
+            offset=offset,
+            limit=limit,
+            previous=previous,
+            next=following,
+        )
+
+    def listing_saves(self, paper_ids: Sequence[str]) -> Mapping[str, int]:
+        """How many local readers saved each of these papers (trending counts saves)."""
+        return self.store.save_counts(paper_ids)
 
     # --- accounts -------------------------------------------------------------------------------
     # Users, libraries, recommendations, digests and feeds (issue 5). The logic lives in
@@ -728,7 +817,6 @@ class Radar:
     ) -> list[DigestItem]:
         """What a digest of ``sub`` would carry now: its best papers published since
         ``since``, none in ``never`` and none the user saved, rated, read or dismissed."""
-        from papersift.search.query import parse_day
 
         user = self.store.get_user(sub.user_id)
         if user is None:
@@ -747,20 +835,28 @@ class Radar:
                 for h in result.hits
                 if h.id not in skip
             ]
-        else:  # trending: the most upvoted of the period, then the most saved
-            start = parse_day(day)
-            recent = [p for p in self.store.iter_papers() if (p.published or "")[:10] >= start]
-            saves = self.save_counts([p.id for p in recent])
-            recent.sort(key=lambda p: (-(p.upvotes or 0) - 5 * saves.get(p.id, 0), p.id))
-            picked = [
-                (
-                    p.id,
-                    f"trending: {p.upvotes or 0} upvotes"
-                    + (f", saved {saves[p.id]} times here" if saves.get(p.id) else ""),
-                )
-                for p in recent
-                if p.id not in skip
-            ]
+        else:  # trending: the listing's formula (upvotes and local saves, with time decay)
+            from datetime import timedelta
+
+            from papersift.deliver.trending import rank
+
+            end = since + timedelta(days=31)
+            entries = self.store.listed_between(day, end.isoformat())
+            latest = max((e.day for e in entries), default=day)
+            saves = self.listing_saves([e.paper_id for e in entries])
+            ranked = rank(
+                entries, sort="trending", until=date.fromisoformat(latest[:10]), saves=saves
+            )
+            picked = []
+            for r in ranked:
+                if r.paper_id in skip or any(r.paper_id == p for p, _ in picked):
+                    continue
+                why = f"trending: {r.upvotes or 0} upvotes"
+                if saves.get(r.paper_id):
+                    why += f", saved by {saves[r.paper_id]} here"
+                picked.append((r.paper_id, why))
+                if len(picked) >= sub.size:
+                    break
         return self._digest_items(picked[: sub.size])
 
     def _digest_items(self, picked: Sequence[tuple[str, str]]) -> list[DigestItem]:
@@ -840,13 +936,14 @@ class Radar:
         )
 
     def trending_feed(self, limit: int = 50) -> str:
-        """The public Atom feed of trending papers (the most upvoted, then the most saved)."""
-        top = self.most_upvoted(limit)
+        """The public Atom feed of trending papers: the latest week's listing, trending first
+        (upvotes and local saves with time decay, as on the Today page)."""
+        listing = self.listing("week", sort="trending", limit=min(limit, self.MAX_PAGE))
         return self._atom(
             "tag:papersift,2026:feed:trending",
             "papersift: trending papers",
             f"{self._base_url()}/feeds/trending.atom",
-            [p.id for p in top],
+            [item.paper.id for item in listing.items],
         )
 
     def _atom(self, feed_id: str, title: str, self_url: str, ids: Sequence[str]) -> str:

@@ -148,8 +148,19 @@ def test_feeds(settings: Settings) -> None:
             radar.subscription_feed(sub.feed_token[:-2] + "xx")
         trending = validate(radar.trending_feed(limit=10))
         assert len(trending) == 10
-        top = radar.most_upvoted(1)[0]
-        assert trending[0]["id"].endswith(top.id)
+        week = radar.listing("week", sort="trending", limit=10)
+        assert [e["id"].rsplit(":", 1)[1] for e in trending] == [i.paper.id for i in week.items]
+
+
+def test_local_saves_count_in_trending(sample: Radar) -> None:
+    week = sample.listing("week", sort="trending", limit=100)
+    last = week.items[-1]
+    assert last.saves == 0
+    for name in ("u1", "u2", "u3"):
+        sample.library_add(sample.user(name), [last.paper.id])
+    again = {i.paper.id: i for i in sample.listing("week", sort="trending", limit=100).items}
+    assert again[last.paper.id].saves == 3
+    assert again[last.paper.id].score > last.score
 
 
 def test_feed_escapes_titles() -> None:

@@ -9,6 +9,7 @@ from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store.accounts import AccountStore
+from papersift.store.listings import ListingStore
 
 IdentityKey = tuple[str, str]
 
@@ -44,6 +45,7 @@ class EmbeddingTodo(NamedTuple):
 
 
 class Store(
+    ListingStore,
     AccountStore,
     Protocol,
 ):

@@ -16,6 +16,7 @@ from papersift.model import Links, Paper, Provenance, QueryNode, Record, SearchF
 from papersift.store import codec, fts5
 from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPaper
 from papersift.store.sqlite_accounts import AccountsSQLite
+from papersift.store.sqlite_listings import ListingsSQLite
 
 _PAPER_COLUMNS = (
     "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
@@ -54,6 +55,7 @@ def split_statements(script: str) -> list[str]:
 
 
 class SqliteStore(
+    ListingsSQLite,
     AccountsSQLite,
 ):
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
