@@ -712,6 +712,12 @@ def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> Non
     )
 
 
+# --- accounts: users, libraries, recommendations, digests (papersift.cli_accounts) ------------
+from papersift.cli_accounts import register as _register_accounts  # noqa: E402
+
+_register_accounts(main)
+
+
 if __name__ == "__main__":
     main()
 

@@ -24,6 +24,7 @@ NAV: list[tuple[str, str]] = [
     ("Today", "/"),
     ("Search", "/search"),
     ("Library", "/library"),
+    ("For you", "/recommendations"),
     ("Digest", "/digest"),
 ]
 # Links at the right of the header for a visitor who is not signed in (accounts replace them
