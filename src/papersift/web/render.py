@@ -131,6 +131,7 @@ def environment() -> jinja2.Environment:
         authors=authors,
         day=day,
         weekday=weekday,
+        latex=to_unicode,  # any text that may hold LaTeX (card names, claims …)
         title_text=title_text,
         abstract_text=abstract_text,
     )
