@@ -201,3 +201,29 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
     assert head.headers["content-length"] == str(len(get.content))
     assert head.headers["etag"] == get.headers["etag"]
     assert client.head("/papers/9999.99999").status_code == 404
+
+
+def test_only_web_links_are_rendered(client: TestClient) -> None:
+    import json
+
+    from papersift.sources.base import Input
+
+    record = {
+        "id": "2607.77777",
+        "title": "Links from a hostile listing",
+        "summary": "An abstract.",
+        "url": "javascript:alert(3)",
+        "pdf": " data:text/html,<script>alert(4)</script>",
+        "code": "https://github.com/example/hostile",
+        "listing_dates": ["2026-07-03"],
+    }
+    radar = client.app.state.radar  # type: ignore[attr-defined]
+    data = (json.dumps(record) + "\n").encode()
+    report = next(iter(radar.ingest([Input.from_bytes("links.jsonl", data)])))
+    assert report.new == 1, report
+    stored = radar.get("2607.77777").links
+    assert stored.abs == "javascript:alert(3)" and "data:" in (stored.pdf or "")  # kept as given
+    for url in ("/papers/2607.77777", "/?sort=newest"):
+        text = client.get(url).text
+        assert "javascript:" not in text and "data:text" not in text, url
+        assert 'href="https://github.com/example/hostile"' in text, url

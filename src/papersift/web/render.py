@@ -75,6 +75,18 @@ def highlight(text: str | None, terms: Iterable[str]) -> Markup:
     return Markup("".join(out))  # noqa: S704 - every piece of text was escaped above
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None: links from sources are untrusted
+    (no ``javascript:`` or ``data:`` link is ever rendered, whatever a listing said)."""
+    if not url:
+        return None
+    text = url.strip()
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme not in ("http", "https") or not text[len(scheme) :].startswith("://"):
+        return None
+    return text
+
+
 def authors(names: Iterable[str], limit: int = 6) -> str:
     names = list(names)
     if len(names) <= limit:
@@ -131,6 +143,7 @@ def environment() -> jinja2.Environment:
         authors=authors,
         day=day,
         weekday=weekday,
+        web_url=web_url,
         latex=to_unicode,  # any text that may hold LaTeX (card names, claims …)
         title_text=title_text,
         abstract_text=abstract_text,
