@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from papersift.deliver.latex import has_latex, to_unicode
-from papersift.model import Paper
+from papersift.model import Paper, SystemCard
+from papersift.store.memo import Memo
 
 # The navigation every page shows: (label, path). Areas add theirs here (one line each).
 NAV: list[tuple[str, str]] = [
@@ -80,6 +81,8 @@ def web_url(url: str | None) -> str | None:
     (no ``javascript:`` or ``data:`` link is ever rendered, whatever a listing said)."""
     if not url:
         return None
+    if url.startswith(("https://", "http://")):
+        return url
     text = url.strip()
     scheme = text.split(":", 1)[0].lower() if ":" in text else ""
     if scheme not in ("http", "https") or not text[len(scheme) :].startswith("://"):
@@ -133,6 +136,30 @@ def math_text(text: str | None) -> str:
     return to_unicode(text) if text and has_latex(text) else text or ""
 
 
+_CARDS = Memo(4096)  # rendered cards: one process, one thread (see papersift.web.deps)
+
+
+def card(
+    paper: Paper,
+    *,
+    terms: Iterable[str] = (),
+    day: str | None = None,
+    rank: int | None = None,
+    system: SystemCard | None = None,
+) -> Markup:
+    """A paper's card (``_card.html``), kept rendered: the same paper, card and place give the
+    same HTML for every reader (their saved marks are set by the page's script), so a list
+    page re-rendered for each signed-in reader costs a lookup per card, not a template run.
+    The key holds the whole paper and card, so a changed paper is rendered anew."""
+    key = (paper, tuple(terms), day, rank, system)
+    html: Markup | None = _CARDS.get(key)
+    if html is None:
+        macro = environment().get_template("_card.html").module.card  # type: ignore[attr-defined]
+        rendered = macro(paper, terms=key[1], day=day, rank=rank, system=system)
+        html = _CARDS.put(key, rendered)  # Markup: the macro escaped every value
+    return html
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -153,7 +180,7 @@ def environment() -> jinja2.Environment:
         abstract_text=abstract_text,
         math_text=math_text,
     )
-    env.globals.update(static_url=static_url, nav=NAV)
+    env.globals.update(static_url=static_url, nav=NAV, card=card)
     return env
 
 
