@@ -227,3 +227,19 @@ def test_only_web_links_are_rendered(client: TestClient) -> None:
         text = client.get(url).text
         assert "javascript:" not in text and "data:text" not in text, url
         assert 'href="https://github.com/example/hostile"' in text, url
+
+
+def test_rendered_cards_are_kept_per_paper_and_place(client: TestClient) -> None:
+    from dataclasses import replace
+
+    from papersift.web.render import card
+
+    paper = client.app.state.radar.get(PAPER)  # type: ignore[attr-defined]
+    first = card(paper, rank=1)
+    assert card(paper, rank=1) is first  # kept
+    assert "▲ 60" in first and 'data-paper-id="2606.24775"' in first
+    assert "#2" in card(paper, rank=2) and "#2" not in first  # another place, another card
+    voted = card(replace(paper, upvotes=61), rank=1)
+    assert "▲ 61" in voted and voted is not first  # a changed paper is rendered anew
+    marked = card(paper, rank=1, terms=("memory",))
+    assert "<mark>Memory</mark>" in marked and "<mark>" not in first
