@@ -243,3 +243,17 @@ def test_rendered_cards_are_kept_per_paper_and_place(client: TestClient) -> None
     assert "▲ 61" in voted and voted is not first  # a changed paper is rendered anew
     marked = card(paper, rank=1, terms=("memory",))
     assert "<mark>Memory</mark>" in marked and "<mark>" not in first
+
+
+def test_today_on_an_empty_store_says_how_to_fill_it(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from papersift.config import Settings
+    from papersift.web.app import create_app
+
+    home = Path(str(tmp_path)) / "empty"
+    app = create_app(Settings(home=home, db=str(home / "store.sqlite3")))
+    with TestClient(app) as empty:
+        page = empty.get("/")
+        assert page.status_code == 200
+        assert "papersift demo" in page.text and "0 papers" in page.text
