@@ -194,7 +194,7 @@ async def stats(radar: RadarDep) -> Response:
     return json_response(data)
 
 
-def _admin(request: Request, radar: RadarDep) -> Radar:
+async def _admin(request: Request, radar: RadarDep) -> Radar:
     token = radar.settings.admin_token if radar.settings else None
     if not token:
         raise ForbiddenError("the admin API is off: set PAPERSIFT_ADMIN_TOKEN to turn it on")
