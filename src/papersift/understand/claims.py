@@ -14,7 +14,7 @@ _WORD_NUMBERS = (
 )
 _SCALE = r"(?:\s?(?:[KMBT]\b|k\b|million|billion|trillion|thousand))"
 _UNIT = (
-    r"(?:\s?(?:\\?%|percent\b|x\b|×|times\b|-fold\b|fold\b|pp\b|"
+    r"(?:\s?(?:\\?%|percent\b|x\b|×|\$?\\times\$?|times\b|-fold\b|fold\b|pp\b|"
     r"hours?\b|days?\b|GB\b|MB\b|TB\b|ms\b|seconds?\b|minutes?\b|"
     r"GPU hours\b|tokens/s\b|FPS\b|dB\b))"
 )
@@ -235,4 +235,5 @@ def _against(text: str, names: set[str], own: set[str]) -> list[str]:
 
 
 def _number_text(raw: str) -> str:
+    raw = re.sub(r"\s?\$?\\times\$?", "×", raw)
     return raw.strip().replace("\\%", "%").replace("\\sim", "~").replace("\\", "")

@@ -116,6 +116,11 @@ def abstract_text(paper: Paper, full: bool = True) -> str:
     return paper.abstract
 
 
+def tex(text: str | None) -> str:
+    """Any text from a paper (a system card's names, claims, TL;DR) with its LaTeX rendered."""
+    return to_unicode(text) if text and has_latex(text) else (text or "")
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -133,6 +138,7 @@ def environment() -> jinja2.Environment:
         weekday=weekday,
         title_text=title_text,
         abstract_text=abstract_text,
+        tex=tex,
     )
     env.globals.update(static_url=static_url, nav=NAV)
     return env
