@@ -42,6 +42,14 @@ _CLAUSE_END = re.compile(
     r"[;]|,\s(?:while|which|and|but|whereas|thereby|making|demonstrating|showing)\b|\.\s*$"
 )
 _MAX_CLAIMS = 6
+# words that open a clause but say nothing of the claim ("and", "e.g.", "we show that")
+_LEAD = re.compile(
+    r"^(?:(?:e\.g\.|i\.e\.),?\s*|(?:and|but|while|whereas|which|thus|hence|so)\s+|"
+    r"(?:specifically|notably|moreover|furthermore|additionally|overall|finally|in particular),\s*|"
+    r"(?:we|results|experiments)\s+(?:also\s+|further\s+)?(?:show|find|demonstrate|observe|"
+    r"reveal|confirm)s?\s+that\s+)+",
+    re.IGNORECASE,
+)
 
 
 def _plain(match: re.Match[str], sentence: str) -> bool:
@@ -117,7 +125,7 @@ def _clause(sentence: str, first: int, last: int) -> tuple[int, int]:
         if 0 <= close < end:
             end = close
     text = sentence[start:end]
-    text = re.sub(r"^(?:e\.g\.|i\.e\.|e\.g\.,|i\.e\.,)\s*", "", text)
+    text = _LEAD.sub("", text)
     start = end - len(text)
     trimmed = text.rstrip(" .,;:)")
     if trimmed.count("(") > trimmed.count(")"):
