@@ -22,7 +22,7 @@ class RuleExtractor:
     stored cards made by another version are rebuilt."""
 
     name = "rules"
-    version = "rules-1"
+    version = "rules-2"  # rules-1: the first merge into main (03:33)
 
     def extract(self, title: str, abstract: str) -> SystemCard:
         title = unwrap(" ".join((title or "").split()))
