@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from papersift.config import Settings
 from papersift.model import Paper, SystemCard
 from papersift.radar import Radar
-from papersift.web.render import tex
+from papersift.web.render import math_text
 
 REQUIRED = {"systems", "kind", "benchmarks", "models", "claims", "code_urls", "tldr"}
 
@@ -51,12 +51,12 @@ def test_paper_page_shows_a_compact_card(
     paper, card = full_card
     page = client.get(f"/papers/{paper.id}").text
     assert 'class="system-card"' in page
-    assert f"<strong>{html.escape(tex(card.systems[0]), quote=False)}</strong>" in page
+    assert f"<strong>{html.escape(math_text(card.systems[0]), quote=False)}</strong>" in page
     assert f'<dd data-card="kind">{card.kind}</dd>' in page
     for url in card.code_urls:
         assert f'href="{html.escape(url)}"' in page
     assert page.count("<tr><td>") == len(card.claims)  # one row a claim
-    assert html.escape(tex(card.benchmarks[0]), quote=False) in page
+    assert html.escape(math_text(card.benchmarks[0]), quote=False) in page
     # the card sits above the abstract
     assert page.index('class="system-card"') < page.index('id="abstract-h"')
 

@@ -116,9 +116,9 @@ def abstract_text(paper: Paper, full: bool = True) -> str:
     return paper.abstract
 
 
-def tex(text: str | None) -> str:
-    """Any text from a paper (a system card's names, claims, TL;DR) with its LaTeX rendered."""
-    return to_unicode(text) if text and has_latex(text) else (text or "")
+def math_text(text: str | None) -> str:
+    """Any other text that may hold LaTeX (a card's system names, claims): rendered."""
+    return to_unicode(text) if text and has_latex(text) else text or ""
 
 
 @cache
@@ -138,7 +138,7 @@ def environment() -> jinja2.Environment:
         weekday=weekday,
         title_text=title_text,
         abstract_text=abstract_text,
-        tex=tex,
+        math_text=math_text,
     )
     env.globals.update(static_url=static_url, nav=NAV)
     return env
