@@ -12,19 +12,23 @@ from papersift.understand.text import sentences
 _HEADS = (
     ("benchmark", r"benchmarks?|leaderboard|test ?bed|evaluation suite|suite|evaluation"),
     ("dataset", r"datasets?|corpus|corpora|collection|data ?set"),
-    ("model", r"models?|LLMs?|MLLMs?|LMMs?|VLMs?|family|foundation model|backbone|network"),
+    (
+        "model",
+        r"models?|LLMs?|MLLMs?|LMMs?|VLMs?|family|foundation model|backbone|network|"
+        r"tokenizer|encoder|embeddings|architecture",
+    ),
     ("system", r"system|agents?|platform|assistant|engine|toolkit|library"),
     (
         "method",
         r"framework|method|methodology|approach|technique|algorithm|strategy|paradigm|loss|"
-        r"module|mechanism|recipe|architecture|pipeline|scheme|procedure|connector|objective",
+        r"module|mechanism|recipe|pipeline|scheme|procedure|connector|objective",
     ),
 )
 _HEAD_RE = re.compile(r"\b(" + "|".join(p for _, p in _HEADS) + r")\b", re.IGNORECASE)
 # where a noun phrase that describes a name ends ("X, a simple framework | that …")
 _NP_STOP = re.compile(
     r"[,;:.()]|\s(?:that|which|to|for|with|of|designed|capable|trained|built|based|on|in|"
-    r"where|who|by|using|via|and)\b"
+    r"where|who|by|using|via|and|from)\b"
 )
 
 
@@ -47,7 +51,9 @@ def _described_kind(sentence: str, at: int, end: int) -> str | None:
     else the noun phrase that names it ("a novel method named X", "our model X")."""
     after = sentence[end:]
     appositive = re.match(
-        r"\s*(?:,|\(|--|—|–|:|-)\s*(?:[\w-]+\s+){0,3}?(?:a|an|the|which is a|is a)\s+", after
+        r"\s*(?:,|\(|--|—|–|:|-)\s*(?:by far\s+|also\s+|arguably\s+|[\w-]+ly\s+)?"
+        r"(?:a|an|the|which is a|is a)\s+",
+        after,
     )
     if appositive:
         rest = after[appositive.end() :]
@@ -65,6 +71,7 @@ def _described_kind(sentence: str, at: int, end: int) -> str | None:
         r"(?:^|\s)(?:(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}\w+),?\s*(?:called\s+|named\s+|"
         r"termed\s+|dubbed\s+)?$",
         before,
+        re.IGNORECASE,
     )
     return _phrase_kind(head.group(0)) if head else None
 
