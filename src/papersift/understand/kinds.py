@@ -88,17 +88,6 @@ _ANALYSIS = re.compile(
 )
 
 
-def _head_kind(text: str) -> str | None:
-    match = _HEAD_RE.search(text)
-    if not match:
-        return None
-    word = match.group(1)
-    for kind, pattern in _HEADS:
-        if re.fullmatch(pattern, word, re.IGNORECASE):
-            return kind
-    return None
-
-
 def kind_of(title: str, abstract: str, primary: str | None) -> str:
     """method / model / dataset / benchmark / survey / analysis / system / position."""
     head = " ".join((title or "").split()[:12])
