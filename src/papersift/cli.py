@@ -675,10 +675,17 @@ def _print_card(card: SystemCard) -> None:
     show_default=True,
     help="Papers per batch; each batch is committed.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes reading papers (one per core helps on a large store).",
+)
 @click.option("--status", is_flag=True, help="Only say how many cards are current or pending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> None:
+def cards_command(obj: _Context, batch: int, jobs: int, status: bool, as_json: bool) -> None:
     """Build system cards: only for papers new, changed, or carded by an older extractor.
 
     A card says what a paper proposes (systems, kind), on what (tasks, benchmarks), against
@@ -697,7 +704,7 @@ def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> Non
     bar = _IndexProgress("cards") if sys.stderr.isatty() and not as_json else None
     with obj.radar() as radar:
         try:
-            report = radar.build_cards(batch=batch, progress=bar)
+            report = radar.build_cards(batch=batch, progress=bar, jobs=jobs)
         finally:
             if bar:
                 bar.close()

@@ -472,16 +472,23 @@ class Radar:
         return cards_for(self.store, self.extractor, papers)
 
     def build_cards(
-        self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        batch: int = 500,
+        progress: Callable[[int, int], None] | None = None,
+        jobs: int = 1,
     ) -> CardReport:
         """Make the cards of every paper that has none, a stale one or one by an older
         extractor, batch by batch, each batch committed (an interrupted run keeps its work).
-        ``progress`` is called with (done, to do) after each batch."""
+        ``progress`` is called with (done, to do) after each batch; ``jobs`` processes read
+        the papers (the extractor is CPU-bound: one per core)."""
         from papersift.understand.build import build_cards
 
         if batch < 1:
             raise UsageError("batch must be at least 1")
-        return build_cards(self.store, self.extractor, batch=batch, progress=progress)
+        if jobs < 1:
+            raise UsageError("jobs must be at least 1")
+        return build_cards(self.store, self.extractor, batch=batch, progress=progress, jobs=jobs)
 
     def cards_status(self) -> tuple[int, int]:
         """``(current, pending)``: papers with an up-to-date card, and papers waiting for one."""
