@@ -1,0 +1,193 @@
+"""The topic pages and the map in a real headless Chromium, served by `papersift serve` over a
+copy of the sample store with its threads built."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from papersift.config import Settings
+from papersift.radar import Radar
+from tests.web.e2e.conftest import READY_WAIT, Tab, free_port
+
+
+@pytest.fixture(scope="module")
+def topics_server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("e2e-topics")
+    db = home / "store.sqlite3"
+    shutil.copy(sample_store, db)
+    with Radar.open(Settings(home=home, db=str(db))) as radar:
+        radar.build_topics()
+    port = free_port()
+    log = (home / "server.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "papersift", "--db", str(db), "serve", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PAPERSIFT_HOME": str(home)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + READY_WAIT
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/api/v1/stats", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(
+                "papersift serve did not start: " + (home / "server.log").read_text()
+            )
+        time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def ttab(browser: Browser, topics_server: str) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield Tab(page, topics_server)
+    context.close()
+
+
+def test_threads_thread_page_and_trending(ttab: Tab) -> None:
+    page = ttab.page
+    ttab.go("/topics")
+    rows = page.locator("[data-topics] tbody tr")
+    expect(rows.first).to_be_visible()
+    assert rows.count() > 3
+    label = rows.first.locator("a").inner_text()
+    ttab.shot("topics-01-threads")
+    rows.first.locator("a").click()
+    page.wait_for_url(re.compile(r"/topics/\d+$"))
+    expect(page.locator("h1")).to_have_text(label)
+    expect(page.locator("svg[data-months] rect").first).to_be_attached()
+    compare = page.locator("[data-compare] tbody tr")
+    expect(compare.first).to_be_visible()
+    first = compare.first.locator("a").first
+    title = first.inner_text()
+    ttab.shot("topics-02-thread")
+    first.click()
+    page.wait_for_url(re.compile(r"/papers/"))
+    expect(page.locator("h1")).to_have_text(title)
+
+    ttab.go("/topics/trending?window=7")
+    hot = page.locator("[data-trending] tbody tr")
+    expect(hot.first).to_be_visible()
+    ttab.shot("topics-03-trending")
+    assert ttab.problems == []
+
+
+def test_map_draws_hovers_zooms_and_opens_a_paper(ttab: Tab) -> None:
+    page = ttab.page
+    ttab.go("/map")
+    canvas = page.locator("canvas#map")
+    expect(canvas).to_have_attribute("data-ready", "1")
+    expect(canvas).to_have_attribute("data-titles", "1")
+    count = int(canvas.get_attribute("data-points") or 0)
+    assert count > 300
+    expect(page.locator("#map-status")).to_contain_text(f"{count:,} papers")
+    page.wait_for_function("document.getElementById('map').dataset.drawn > 0")
+    assert int(canvas.get_attribute("data-drawn") or 0) == count  # all on screen at first
+    ttab.shot("topics-04-map")
+
+    # hover a point: its title shows
+    x, y, title = page.evaluate(
+        """() => { const m = window.papersiftMap; const i = 0; const [x, y] = m.screen(i);
+                   return [x, y, m.titles[i]]; }"""
+    )
+    box = canvas.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    tip = page.locator("#map-tip")
+    expect(tip).to_be_visible()
+    hovered = tip.get_attribute("data-paper-id")
+    expect(tip.locator("strong")).to_have_text(
+        page.evaluate(
+            "(id) => window.papersiftMap.titles[window.papersiftMap.data.ids.indexOf(id)]", hovered
+        )
+    )
+    assert title  # the first point has a title
+
+    # zoom in around the centre: fewer points fit on screen
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(6):
+        page.mouse.wheel(0, -400)
+    page.wait_for_function(f"document.getElementById('map').dataset.drawn < {count}")
+    canvas.press("0")  # back to the whole map
+    page.wait_for_function(f"document.getElementById('map').dataset.drawn == {count}")
+
+    # click a point: the paper under the pointer opens
+    x, y = page.evaluate("() => window.papersiftMap.screen(5)")
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    expect(tip).to_be_visible()
+    paper_id = tip.get_attribute("data-paper-id")
+    assert paper_id
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(re.compile(r"/papers/"))
+    assert page.url.endswith("/papers/" + paper_id)
+    assert ttab.problems == []
+
+
+def test_map_takes_60k_points(ttab: Tab) -> None:
+    """The same drawing code, given 60,000 points (synthetic positions, the sample's threads):
+    every point is drawn, hovering and zooming still answer."""
+    page = ttab.page
+    ttab.go("/map")
+    expect(page.locator("canvas#map")).to_have_attribute("data-ready", "1")
+    drawn = page.evaluate(
+        """() => new Promise((resolve) => {
+            const m = window.papersiftMap, base = m.data, n = 60000;
+            const data = { count: n, ids: [], x: new Array(n), y: new Array(n), topic: new Array(n),
+                           today: base.today, recent: [], topics: base.topics };
+            let seed = 7;
+            const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+            for (let i = 0; i < n; i++) {
+                const j = i % base.count;
+                data.ids.push(base.ids[j]);
+                data.topic[i] = base.topic[j];
+                const jitter = (v) => Math.min(65535, Math.max(0, Math.round(v + rand() * 3000)));
+                data.x[i] = jitter(base.x[j]);
+                data.y[i] = jitter(base.y[j]);
+                if (i % 1000 === 0) data.recent.push(i);
+            }
+            m.titles = null;
+            m.load(data);
+            const drawn = () => resolve(Number(m.canvas.dataset.drawn));
+            requestAnimationFrame(() => requestAnimationFrame(drawn));
+        })"""
+    )
+    assert drawn == 60000
+    canvas = page.locator("canvas#map")
+    expect(canvas).to_have_attribute("data-points", "60000")
+    box = canvas.bounding_box()
+    assert box is not None
+    x, y = page.evaluate("() => window.papersiftMap.screen(123)")
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    expect(page.locator("#map-tip")).to_be_visible()
+    page.mouse.wheel(0, -800)
+    page.wait_for_function("document.getElementById('map').dataset.drawn < 60000")
+    frame_ms = float(canvas.get_attribute("data-frame-ms") or "nan")
+    assert frame_ms == frame_ms  # a number: the paint finished (its time is in bench/RESULTS.md)
+    assert ttab.problems == []
