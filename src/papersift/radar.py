@@ -110,7 +110,18 @@ class Radar:
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
         self.build_cards()  # a second or two: the sample's pages show their cards at once
+        self._build_sample_topics()
         return reports
+
+    def _build_sample_topics(self) -> None:
+        """Threads and the map for the sample (under a second), so its pages show them at once.
+        Without the model or the vectors: nothing to do."""
+        from papersift.errors import ModelUnavailableError, TopicsUnavailableError
+
+        try:
+            self.build_topics()
+        except (ModelUnavailableError, TopicsUnavailableError):
+            return
 
     def _load_sample_vectors(self) -> int:
         """The sample's papers come with their vectors (made by the same model; checked), so

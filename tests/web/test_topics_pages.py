@@ -14,8 +14,10 @@ from papersift.web.app import create_app
 
 @pytest.fixture
 def topics_client(settings: Settings) -> Iterator[TestClient]:
+    """The app over the sample, whose threads were built when it was loaded."""
     with Radar.open(settings) as radar:
-        radar.build_topics()
+        assert radar.build_topics().joined == 0  # already built by load_sample
+        assert len(radar.topics()) > 3
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
 
@@ -73,3 +75,24 @@ def test_map_points_are_compact_columns(topics_client: TestClient, settings: Set
     titles = topics_client.get("/api/v1/map/titles").json()
     assert titles == list(points.title)
     assert "<canvas" in topics_client.get("/map").text
+
+
+def test_paper_page_links_its_thread(topics_client: TestClient, settings: Settings) -> None:
+    with Radar.open(settings) as radar:
+        paper_id = radar.map_points().ids[0]
+        topic = radar.paper_topic(paper_id)
+    assert topic is not None
+    html = topics_client.get(f"/papers/{paper_id}").text
+    assert f'href="/topics/{topic.id}"' in html
+
+
+def test_topics_json(topics_client: TestClient, settings: Settings) -> None:
+    listed = topics_client.get("/api/v1/topics").json()["topics"]
+    with Radar.open(settings) as radar:
+        assert [t["id"] for t in listed] == [t.id for t in radar.topics()]
+    one = topics_client.get(f"/api/v1/topics/{listed[0]['id']}?limit=3").json()
+    assert one["label"] == listed[0]["label"] and len(one["papers"]) == 3
+    missing = topics_client.get("/api/v1/topics/99999")
+    assert missing.status_code == 404 and "no topic thread" in missing.text
+    hot = topics_client.get("/api/v1/topics/trending?window=7").json()["trending"]
+    assert all(t["score"] > 0 for t in hot)

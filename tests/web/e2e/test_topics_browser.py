@@ -1,84 +1,23 @@
 """The topic pages and the map in a real headless Chromium, served by `papersift serve` over a
-copy of the sample store with its threads built."""
+copy of the sample store (loading the sample builds its threads)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import expect
 
-from papersift.config import Settings
-from papersift.radar import Radar
-from tests.web.e2e.conftest import READY_WAIT, Tab, free_port
+from tests.web.e2e.conftest import Tab
 
 
-@pytest.fixture(scope="module")
-def topics_server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("e2e-topics")
-    db = home / "store.sqlite3"
-    shutil.copy(sample_store, db)
-    with Radar.open(Settings(home=home, db=str(db))) as radar:
-        radar.build_topics()
-    port = free_port()
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "papersift", "--db", str(db), "serve", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PAPERSIFT_HOME": str(home)},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + READY_WAIT
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/api/v1/stats", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(
-                "papersift serve did not start: " + (home / "server.log").read_text()
-            )
-        time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-
-
-@pytest.fixture
-def ttab(browser: Browser, topics_server: str) -> Iterator[Tab]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield Tab(page, topics_server)
-    context.close()
-
-
-def test_threads_thread_page_and_trending(ttab: Tab) -> None:
-    page = ttab.page
-    ttab.go("/topics")
+def test_threads_thread_page_and_trending(tab: Tab) -> None:
+    page = tab.page
+    tab.go("/topics")
     rows = page.locator("[data-topics] tbody tr")
     expect(rows.first).to_be_visible()
     assert rows.count() > 3
     label = rows.first.locator("a").inner_text()
-    ttab.shot("topics-01-threads")
+    tab.shot("topics-01-threads")
     rows.first.locator("a").click()
     page.wait_for_url(re.compile(r"/topics/\d+$"))
     expect(page.locator("h1")).to_have_text(label)
@@ -87,21 +26,26 @@ def test_threads_thread_page_and_trending(ttab: Tab) -> None:
     expect(compare.first).to_be_visible()
     first = compare.first.locator("a").first
     title = first.inner_text()
-    ttab.shot("topics-02-thread")
+    tab.shot("topics-02-thread")
     first.click()
     page.wait_for_url(re.compile(r"/papers/"))
     expect(page.locator("h1")).to_have_text(title)
 
-    ttab.go("/topics/trending?window=7")
+    tab.go("/topics/trending?window=7")
     hot = page.locator("[data-trending] tbody tr")
     expect(hot.first).to_be_visible()
-    ttab.shot("topics-03-trending")
-    assert ttab.problems == []
+    tab.shot("topics-03-trending")
+    assert tab.problems == []
 
 
-def test_map_draws_hovers_zooms_and_opens_a_paper(ttab: Tab) -> None:
-    page = ttab.page
-    ttab.go("/map")
+def test_map_draws_hovers_zooms_and_opens_a_paper(tab: Tab) -> None:
+    page = tab.page
+    tab.go("/")  # save a paper: the map shows the library (local mode: one user, no sign-in)
+    save = page.locator("article.card [data-save]").first
+    saved_id = save.get_attribute("data-save")
+    save.click()
+    expect(save).to_have_attribute("aria-pressed", "true")
+    tab.go("/map")
     canvas = page.locator("canvas#map")
     expect(canvas).to_have_attribute("data-ready", "1")
     expect(canvas).to_have_attribute("data-titles", "1")
@@ -109,8 +53,12 @@ def test_map_draws_hovers_zooms_and_opens_a_paper(ttab: Tab) -> None:
     assert count > 300
     expect(page.locator("#map-status")).to_contain_text(f"{count:,} papers")
     page.wait_for_function("document.getElementById('map').dataset.drawn > 0")
+    expect(canvas).to_have_attribute("data-library", "1")
+    assert page.evaluate(
+        "(id) => window.papersiftMap.library.map((i) => window.papersiftMap.data.ids[i])", saved_id
+    ) == [saved_id]
     assert int(canvas.get_attribute("data-drawn") or 0) == count  # all on screen at first
-    ttab.shot("topics-04-map")
+    tab.shot("topics-04-map")
 
     # hover a point: its title shows
     x, y, title = page.evaluate(
@@ -147,14 +95,14 @@ def test_map_draws_hovers_zooms_and_opens_a_paper(ttab: Tab) -> None:
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(re.compile(r"/papers/"))
     assert page.url.endswith("/papers/" + paper_id)
-    assert ttab.problems == []
+    assert tab.problems == []
 
 
-def test_map_takes_60k_points(ttab: Tab) -> None:
+def test_map_takes_60k_points(tab: Tab) -> None:
     """The same drawing code, given 60,000 points (synthetic positions, the sample's threads):
     every point is drawn, hovering and zooming still answer."""
-    page = ttab.page
-    ttab.go("/map")
+    page = tab.page
+    tab.go("/map")
     expect(page.locator("canvas#map")).to_have_attribute("data-ready", "1")
     drawn = page.evaluate(
         """() => new Promise((resolve) => {
@@ -190,4 +138,4 @@ def test_map_takes_60k_points(ttab: Tab) -> None:
     page.wait_for_function("document.getElementById('map').dataset.drawn < 60000")
     frame_ms = float(canvas.get_attribute("data-frame-ms") or "nan")
     assert frame_ms == frame_ms  # a number: the paint finished (its time is in bench/RESULTS.md)
-    assert ttab.problems == []
+    assert tab.problems == []
