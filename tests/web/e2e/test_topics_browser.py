@@ -41,10 +41,13 @@ def test_threads_thread_page_and_trending(tab: Tab) -> None:
 def test_map_draws_hovers_zooms_and_opens_a_paper(tab: Tab) -> None:
     page = tab.page
     tab.go("/")  # save a paper: the map shows the library (local mode: one user, no sign-in)
-    save = page.locator("article.card [data-save]").first
+    page.wait_for_load_state("networkidle")  # the buttons show what is saved already
+    save = page.locator('article.card [data-save][aria-pressed="false"]').first
     saved_id = save.get_attribute("data-save")
     save.click()
-    expect(save).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(f'article.card [data-save="{saved_id}"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
     tab.go("/map")
     canvas = page.locator("canvas#map")
     expect(canvas).to_have_attribute("data-ready", "1")
@@ -53,10 +56,10 @@ def test_map_draws_hovers_zooms_and_opens_a_paper(tab: Tab) -> None:
     assert count > 300
     expect(page.locator("#map-status")).to_contain_text(f"{count:,} papers")
     page.wait_for_function("document.getElementById('map').dataset.drawn > 0")
-    expect(canvas).to_have_attribute("data-library", "1")
-    assert page.evaluate(
-        "(id) => window.papersiftMap.library.map((i) => window.papersiftMap.data.ids[i])", saved_id
-    ) == [saved_id]
+    expect(canvas).to_have_attribute("data-library", re.compile(r"[1-9]"))
+    assert saved_id in page.evaluate(
+        "() => window.papersiftMap.library.map((i) => window.papersiftMap.data.ids[i])"
+    )
     assert int(canvas.get_attribute("data-drawn") or 0) == count  # all on screen at first
     tab.shot("topics-04-map")
 
