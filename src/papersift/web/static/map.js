@@ -31,6 +31,7 @@
     this.byTopic = [];
     for (let t = 0; t < data.topics.length; t++) this.byTopic.push([]);
     for (let i = 0; i < n; i++) this.byTopic[data.topic[i]].push(i);
+    this.colours = null;
     this.recent = new Uint8Array(n);
     for (const i of data.recent) this.recent[i] = 1;
     // grid index over data coordinates, for hovering
@@ -73,9 +74,22 @@
     this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   };
 
-  PaperMap.prototype.reset = function () {
-    const side = Math.min(this.width, this.height) * 0.92;
-    this.view = { scale: side / GRID, x: (this.width - side) / 2, y: (this.height - side) / 2 };
+  PaperMap.prototype.reset = function () {  // the whole map, centred, as large as it fits
+    const d = this.data;
+    let x0 = GRID, x1 = 0, y0 = GRID, y1 = 0;
+    for (let i = 0; i < d.count; i++) {
+      if (d.x[i] < x0) x0 = d.x[i];
+      if (d.x[i] > x1) x1 = d.x[i];
+      if (d.y[i] < y0) y0 = d.y[i];
+      if (d.y[i] > y1) y1 = d.y[i];
+    }
+    const w = Math.max(1, x1 - x0), h = Math.max(1, y1 - y0);
+    const scale = Math.min(this.width / w, this.height / h) * 0.92;
+    this.view = {
+      scale: scale,
+      x: (this.width - w * scale) / 2 - x0 * scale,
+      y: (this.height - h * scale) / 2 - y0 * scale,
+    };
     this.draw();
   };
 
@@ -89,25 +103,66 @@
     requestAnimationFrame(() => { this.pending = false; this.paint(); });
   };
 
+  // colours as 32-bit pixels (little-endian RGBA), resolved by the canvas itself
+  PaperMap.prototype.pixel = function (css) {
+    const probe = this.probe ||
+      (this.probe = document.createElement("canvas").getContext("2d", { willReadFrequently: true }));
+    probe.clearRect(0, 0, 1, 1);
+    probe.fillStyle = css;
+    probe.fillRect(0, 0, 1, 1);
+    const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+    return [r, g, b];
+  };
+
+  PaperMap.prototype.palette = function () {
+    const pack = ([r, g, b]) => ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
+    const back = this.pixel(getComputedStyle(this.canvas).backgroundColor || "#fff");
+    const mix = (c, w) => c.map((v, k) => Math.round(v * w + back[k] * (1 - w)));
+    this.background = pack(back);
+    this.colours = new Uint32Array(this.byTopic.length);
+    this.dimmed = new Uint32Array(this.byTopic.length);
+    for (let t = 0; t < this.byTopic.length; t++) {
+      const rgb = this.pixel(colour(t));
+      this.colours[t] = pack(mix(rgb, 0.9));
+      this.dimmed[t] = pack(mix(rgb, 0.15));
+    }
+  };
+
+  // Points are written straight into one pixel buffer (60k squares in a few milliseconds),
+  // put on the canvas at once; the few rings and squares on top are drawn by the canvas.
   PaperMap.prototype.paint = function () {
     const ctx = this.ctx, d = this.data, v = this.view;
     const started = performance.now();
-    ctx.clearRect(0, 0, this.width, this.height);
-    const size = Math.max(1.5, Math.min(6, 1.2 + Math.log2(1 + v.scale * GRID / 900)));
-    const half = size / 2;
+    const width = this.canvas.width, height = this.canvas.height, ratio = width / this.width;
+    if (!this.image || this.image.width !== width || this.image.height !== height) {
+      this.image = ctx.createImageData(width, height);
+      this.pixels = new Uint32Array(this.image.data.buffer);
+    }
+    if (!this.colours) this.palette();
+    const pixels = this.pixels;
+    pixels.fill(this.background);
+    const least = d.count < 5000 ? 3 : 1.5;  // few papers: larger points
+    const size = Math.max(least, Math.min(6, 1.2 + Math.log2(1 + v.scale * GRID / 900)));
+    const side = Math.max(1, Math.round(size * ratio)), half = side >> 1;
+    const scale = v.scale * ratio, ox = v.x * ratio - half, oy = v.y * ratio - half;
     let drawn = 0;
-    for (let t = 0; t < this.byTopic.length; t++) {
-      ctx.globalAlpha = this.focus === null || this.focus === t ? 0.85 : 0.12;
-      ctx.fillStyle = colour(t);
+    const order = [];
+    for (let t = 0; t < this.byTopic.length; t++) if (this.focus !== t) order.push(t);
+    if (this.focus !== null) order.push(this.focus);  // the thread in focus on top
+    for (const t of order) {
+      const fill = this.focus === null || this.focus === t ? this.colours[t] : this.dimmed[t];
       const list = this.byTopic[t];
       for (let k = 0; k < list.length; k++) {
         const i = list[k];
-        const sx = d.x[i] * v.scale + v.x, sy = d.y[i] * v.scale + v.y;
-        if (sx < -size || sy < -size || sx > this.width + size || sy > this.height + size) continue;
-        ctx.fillRect(sx - half, sy - half, size, size);
+        const x = (d.x[i] * scale + ox) | 0, y = (d.y[i] * scale + oy) | 0;
+        if (x < 0 || y < 0 || x + side > width || y + side > height) continue;
+        for (let row = y * width + x, end = row + side * width; row < end; row += width) {
+          pixels.fill(fill, row, row + side);
+        }
         drawn++;
       }
     }
+    ctx.putImageData(this.image, 0, 0);
     ctx.globalAlpha = 1;
     ctx.lineWidth = 1.5;
     ctx.strokeStyle = getComputedStyle(document.body).color;
