@@ -92,6 +92,7 @@ def test_topics_json(topics_client: TestClient, settings: Settings) -> None:
         assert [t["id"] for t in listed] == [t.id for t in radar.topics()]
     one = topics_client.get(f"/api/v1/topics/{listed[0]['id']}?limit=3").json()
     assert one["label"] == listed[0]["label"] and len(one["papers"]) == 3
+    assert all("claims" in p["card"] for p in one["papers"])
     missing = topics_client.get("/api/v1/topics/99999")
     assert missing.status_code == 404 and "no topic thread" in missing.text
     hot = topics_client.get("/api/v1/topics/trending?window=7").json()["trending"]

@@ -55,7 +55,7 @@ async def thread(request: Request, radar: RadarDep, topic_id: int) -> Response:
         title=found.topic.label,
         thread=found,
         compare=COMPARE,
-        cards=radar.cards_for(compared),
+        cards=radar.cards_for(compared),  # only the papers compared side by side
         peak=max((n for _, n in found.by_month), default=0),
     )
 
@@ -102,7 +102,9 @@ async def api_trending(
 async def api_topic(
     radar: RadarDep, topic_id: int, limit: Annotated[int, Query(ge=0, le=1000)] = 100
 ) -> Response:
-    return json_response(radar.topic(topic_id, limit=limit).as_dict())
+    """The thread's label, phrases, size by month, and its most central papers with their
+    system cards (``limit`` of them)."""
+    return json_response(radar.topic(topic_id, limit=limit, cards=True).as_dict())
 
 
 def map_columns(points: MapPoints) -> dict[str, Any]:
