@@ -849,9 +849,12 @@ def _print_topics_report(report: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the thread as JSON.")
 @click.pass_obj
 def topic(obj: _Context, topic_id: int, limit: int, as_json: bool) -> None:
-    """One topic thread: its label, its papers (most central first), its size by month."""
+    """One topic thread: its label, its papers (most central first), its size by month.
+
+    With --json, each listed paper carries its system card (what it proposes, benchmarks,
+    models, claims), so the thread's papers can be compared side by side."""
     with obj.radar() as radar:
-        thread = radar.topic(topic_id, limit=limit)
+        thread = radar.topic(topic_id, limit=limit, cards=as_json)
     if as_json:
         _dump(thread.as_dict())
         return

@@ -110,7 +110,18 @@ class Radar:
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
         self.build_cards()  # a second or two: the sample's pages show their cards at once
+        self._build_sample_topics()
         return reports
+
+    def _build_sample_topics(self) -> None:
+        """Threads and the map for the sample (under a second), so its pages show them at once.
+        Without the model or the vectors: nothing to do."""
+        from papersift.errors import ModelUnavailableError, TopicsUnavailableError
+
+        try:
+            self.build_topics()
+        except (ModelUnavailableError, TopicsUnavailableError):
+            return
 
     def _load_sample_vectors(self) -> int:
         """The sample's papers come with their vectors (made by the same model; checked), so
@@ -513,14 +524,22 @@ class Radar:
 
         return topics(self.store)
 
-    def topic(self, topic_id: int, *, limit: int | None = 200) -> TopicThread:
-        """One thread: label, papers (most central first, ``limit`` of them), size by month.
-        Raises TopicNotFoundError."""
+    def topic(self, topic_id: int, *, limit: int | None = 200, cards: bool = False) -> TopicThread:
+        """One thread: label, papers (most central first, ``limit`` of them), size by month;
+        with ``cards``, each listed paper's system card (made now where missing), so the
+        thread's claims can be compared side by side. Raises TopicNotFoundError."""
+        from dataclasses import replace
+
         from papersift.topics.views import thread
 
         if limit is not None and limit < 0:
             raise UsageError("limit must not be negative")
-        return thread(self.store, topic_id, limit=limit)
+        found = thread(self.store, topic_id, limit=limit)
+        if not cards:
+            return found
+        made = self.cards_for([item.paper for item in found.papers])
+        papers = tuple(replace(item, card=made.get(item.paper.id)) for item in found.papers)
+        return replace(found, papers=papers)
 
     def trending_topics(
         self, *, limit: int = 10, today: str | None = None, window: int = 28
