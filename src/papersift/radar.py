@@ -906,8 +906,10 @@ class Radar:
                 mailer = self.mailer()
         sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
         settings_url = f"{self._base_url()}/digest"
+        home = self.settings.home if self.settings else Path(f"{self.store.location}.d")
         return send_digests(
             self.store,
+            lock=None if dry_run else home / "digest-send.lock",
             day=day or datetime.now(UTC).date(),
             choose=self.digest_items,
             describe=lambda sub, picked: self._digest_items(picked),
@@ -926,7 +928,17 @@ class Radar:
         sub = self.store.subscription_by_token(feed_token) if len(feed_token) < 200 else None
         if sub is None:
             raise NotInLibraryError("no such feed")
-        ids = [pid for record in self.store.digests(sub.id, limit=10) for pid in record.papers]
+        hidden = {  # read or "not interested" since: hidden from every feed
+            e.paper_id
+            for e in self.store.library_entries(sub.user_id)
+            if e.dismissed or e.read_at is not None
+        }
+        ids = [
+            pid
+            for record in self.store.digests(sub.id, limit=10)
+            for pid in record.papers
+            if pid not in hidden
+        ]
         what = sub.query or sub.content
         return self._atom(
             f"tag:papersift,2026:feed:{sub.feed_token[:12]}",

@@ -196,3 +196,38 @@ def test_password_reset_email(settings: Settings) -> None:
         with pytest.raises(AuthenticationError):
             radar.accounts().reset_password(found.group(1), "once more, no")
         assert radar.accounts().sign_in("ada@example.org", "a brand new password").token
+
+
+def test_two_runs_at_once_the_second_stops(settings: Settings) -> None:
+    import fcntl
+
+    from papersift.errors import DeliveryError
+
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        _subscribe(radar)
+        lock = settings.home / "digest-send.lock"
+        with lock.open("a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # as a run still sending would
+            with pytest.raises(DeliveryError, match="another `digest send` is running"):
+                radar.send_digests(day=DAY)
+            fcntl.flock(held, fcntl.LOCK_UN)
+        assert server.inbox.messages == []
+        assert all(radar.store.digests(s.id) == [] for s in radar.store.subscriptions())
+        assert radar.send_digests(day=DAY).count("sent") == 3
+
+
+def test_feed_hides_papers_read_or_dismissed(settings: Settings) -> None:
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        _subscribe(radar)
+        radar.send_digests(day=DAY)
+        ann = radar.user("ann@example.org")
+        sub = radar.subscriptions(ann)[0]
+        before = [
+            e["id"].rsplit(":", 1)[1] for e in validate(radar.subscription_feed(sub.feed_token))
+        ]
+        radar.library_mark(ann, before[0], read=True)
+        radar.library_mark(ann, before[1], not_interested=True)
+        after = [
+            e["id"].rsplit(":", 1)[1] for e in validate(radar.subscription_feed(sub.feed_token))
+        ]
+        assert after == before[2:]
