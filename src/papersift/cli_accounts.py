@@ -420,3 +420,34 @@ def register(main: click.Group) -> None:
 
 
 __all__ = ["Radar", "register"]
+
+
+DIGEST_EVERY = 900.0  # seconds between two digest runs of `serve --digests`
+
+
+def start_digest_schedule(settings: Any, *, every: float = DIGEST_EVERY) -> Any:
+    """For ``serve --digests``: a daemon thread that runs ``digest send`` now and every
+    ``every`` seconds (each subscriber's digest still goes once per period: the ledger; and
+    never alongside a cron run: the lock). Returns the thread's stop event."""
+    import logging
+    import threading
+
+    from papersift.errors import PapersiftError
+
+    log = logging.getLogger("papersift.digests")
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                with Radar.open(settings) as radar:
+                    report = radar.send_digests()
+                sent = report.count("sent")
+                if sent or report.count("failed"):
+                    log.warning("digests: %d sent, %d failed", sent, report.count("failed"))
+            except PapersiftError as exc:
+                log.warning("digests not sent: %s", exc.message)
+            stop.wait(every)
+
+    threading.Thread(target=run, name="papersift-digests", daemon=True).start()
+    return stop

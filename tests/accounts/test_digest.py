@@ -231,3 +231,63 @@ def test_feed_hides_papers_read_or_dismissed(settings: Settings) -> None:
             e["id"].rsplit(":", 1)[1] for e in validate(radar.subscription_feed(sub.feed_token))
         ]
         assert after == before[2:]
+
+
+def test_serve_runs_the_digest_schedule(settings: Settings, store_file: Path) -> None:
+    import json
+    import time
+    from datetime import UTC, datetime
+
+    from papersift.sources.base import Input
+    from tests.accounts.smtp import free_port
+
+    today = datetime.now(UTC).date().isoformat()
+    new = "".join(
+        json.dumps(
+            {
+                "id": f"2612.0000{n}",
+                "title": title,
+                "summary": title + " " + text,
+                "published": today,
+                "categories": ["cs.CL"],
+            }
+        )
+        + "\n"
+        for n, (title, text) in enumerate(
+            [
+                ("KV cache eviction for long-context LLM inference", "We compress the cache."),
+                ("Optical character recognition of scanned pages", "An OCR model."),
+                ("Floating-point error detection with language models", "We classify errors."),
+            ],
+            start=1,
+        )
+    )
+    with Radar.open(settings) as radar:
+        _subscribe(radar)
+        assert next(iter(radar.ingest([Input.from_bytes("today.jsonl", new.encode())]))).new == 3
+        radar.index()  # the new papers get their vectors (the real model, 3 papers)
+    with SmtpServer() as server:
+        env = {
+            **os.environ,
+            "PAPERSIFT_SMTP_HOST": "127.0.0.1",
+            "PAPERSIFT_SMTP_PORT": str(server.port),
+            "PAPERSIFT_SMTP_SECURITY": "none",
+            "PAPERSIFT_HOME": str(settings.home),
+        }
+        command = [sys.executable, "-m", "papersift", "--db", str(store_file), "serve"]
+        command += ["--port", str(free_port()), "--digests"]
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + 120  # a bound on start-up, not a measurement
+            while len(server.inbox.messages) < 3 and time.monotonic() < deadline:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        # today's digests: each subscriber once, with today's papers
+        assert sorted(m["To"] for m in server.inbox.messages) == sorted(LIBRARIES)
+        for message in server.inbox.messages:
+            assert "/papers/2612.0000" in message.get_body(("plain",)).get_content()

@@ -2,7 +2,8 @@
 
 The ledger (table ``digests``) makes it safe from cron and against being killed:
 
-1. a subscription whose digest for the period is ``sent`` (or ``empty``) is skipped;
+1. a subscription whose digest for the period is ``sent`` is skipped (one with nothing new
+   is not recorded: a later run the same period - papers fetched since - may still send it);
 2. otherwise its papers are chosen and *reserved* in one transaction: a ``pending`` ledger row
    with the papers and their reasons, and every paper marked delivered for the subscription (so
    no later digest repeats it);
@@ -176,6 +177,9 @@ def _one(
     else:
         since = window_start(sub.frequency, day, _last_sent(store, sub))
         items = choose(sub, since, store.delivered(sub.id))[: sub.size]
+        if not items:  # nothing new yet: not recorded, so a later run may still send one
+            outcome.status = "empty"
+            return outcome
         if not dry_run:
             with store.atomic():
                 store.reserve_digest(
