@@ -144,3 +144,15 @@ class ForbiddenError(PapersiftError):
     """The caller may not do this (an admin action without the admin token …)."""
 
     exit_code = 2
+
+
+class TopicNotFoundError(NotFoundError):
+    """No topic thread has the id asked for (threads are renumbered only by a full rebuild)."""
+
+    def __init__(self, identifier: str) -> None:
+        PapersiftError.__init__(self, f"no topic thread with id {identifier!r}")
+        self.identifier = identifier
+
+
+class TopicsUnavailableError(PapersiftError):
+    """Topic threads cannot be built: no paper has an embedding yet."""

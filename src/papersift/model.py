@@ -527,3 +527,236 @@ class Listing:
     @property
     def has_more(self) -> bool:
         return self.offset + len(self.items) < self.total
+
+
+# --- cards -------------------------------------------------------------------------------------
+# A system card says, at a glance, what a paper proposes, on what, beating what, by how much, and
+# where its code is. Cards are derived from the title and abstract (``papersift.understand``),
+# versioned by the extractor that made them and the hash of the text they were made from.
+
+CARD_KINDS = ("method", "model", "dataset", "benchmark", "survey", "analysis", "system", "position")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A headline quantitative statement: its words (verbatim from the paper's text), the numbers
+    in it (units kept, LaTeX backslashes dropped) and what it is compared against, if named."""
+
+    text: str
+    numbers: tuple[str, ...]
+    compared_to: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "numbers": list(self.numbers),
+            "compared_to": list(self.compared_to),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Claim:
+        return cls(
+            text=str(data["text"]),
+            numbers=tuple(map(str, _seq(data.get("numbers")))),
+            compared_to=tuple(map(str, _seq(data.get("compared_to")))),
+        )
+
+
+def _seq(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemCard:
+    """What a paper proposes, as an extractor read it from the title and abstract."""
+
+    systems: tuple[str, ...] = ()  # named things the paper introduces, the main one first
+    kind: str = "method"  # one of CARD_KINDS
+    tasks: tuple[str, ...] = ()
+    benchmarks: tuple[str, ...] = ()  # datasets and benchmarks it is evaluated on
+    models: tuple[str, ...] = ()  # existing models used or compared
+    claims: tuple[Claim, ...] = ()
+    code_urls: tuple[str, ...] = ()  # every URL the paper gives (code, project, data, model)
+    project_urls: tuple[str, ...] = ()  # those of them that are not code repositories
+    tldr: str = ""
+    extractor: str = ""  # what made it, with its version ("rules-1")
+    content_hash: str = ""  # of the text it was made from
+    paper_id: str = ""
+
+    @property
+    def primary(self) -> str | None:
+        """The name of the main thing the paper introduces, if it has one."""
+        return self.systems[0] if self.systems else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "paper_id": self.paper_id,
+            "primary": self.primary,
+            "systems": list(self.systems),
+            "kind": self.kind,
+            "tasks": list(self.tasks),
+            "benchmarks": list(self.benchmarks),
+            "models": list(self.models),
+            "claims": [c.as_dict() for c in self.claims],
+            "code_urls": list(self.code_urls),
+            "project_urls": list(self.project_urls),
+            "tldr": self.tldr,
+            "extractor": self.extractor,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> SystemCard:
+        def names(key: str) -> tuple[str, ...]:
+            return tuple(map(str, _seq(data.get(key))))
+
+        return cls(
+            systems=names("systems"),
+            kind=str(data.get("kind") or "method"),
+            tasks=names("tasks"),
+            benchmarks=names("benchmarks"),
+            models=names("models"),
+            claims=tuple(
+                Claim.from_dict(c) for c in _seq(data.get("claims")) if isinstance(c, dict)
+            ),
+            code_urls=names("code_urls"),
+            project_urls=names("project_urls"),
+            tldr=str(data.get("tldr") or ""),
+            extractor=str(data.get("extractor") or ""),
+            content_hash=str(data.get("content_hash") or ""),
+            paper_id=str(data.get("paper_id") or ""),
+        )
+
+
+# --- topic threads ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A research thread: papers whose embeddings cluster together, named by the phrases that
+    set them apart."""
+
+    id: int
+    label: str  # the best few phrases, e.g. "kv cache compression · long-context inference"
+    phrases: tuple[str, ...]  # distinctive phrases, best first
+    size: int  # papers in it
+    x: float = 0.0  # where the thread sits on the map
+    y: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "phrases": list(self.phrases),
+            "size": self.size,
+            "x": round(self.x, 4),
+            "y": round(self.y, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPaper:
+    """A paper as a thread lists it."""
+
+    paper: Paper
+    similarity: float  # cosine to the thread's centroid: how central it is
+    joined: bool = False  # joined after the last full build
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.paper
+        return {
+            "id": p.id,
+            "title": p.title,
+            "display_name": p.display_name,
+            "published": p.published[:10] if p.published else None,
+            "arxiv_id": p.arxiv_id,
+            "similarity": round(self.similarity, 4),
+            "joined": self.joined,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicThread:
+    """One thread in full: its papers (most central first) and its size month by month."""
+
+    topic: Topic
+    papers: tuple[TopicPaper, ...]
+    by_month: tuple[tuple[str, int], ...]  # (YYYY-MM, papers published), gaps filled with 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.topic.as_dict(),
+            "by_month": [{"month": m, "papers": n} for m, n in self.by_month],
+            "papers": [p.as_dict() for p in self.papers],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TrendingTopic:
+    """A thread growing against its own history (formula: papersift.topics.trending)."""
+
+    topic: Topic
+    recent: int  # papers in the last ``window`` days up to ``until``
+    baseline: float  # mean papers per window over the windows before
+    windows: int  # how many history windows the baseline averages
+    score: float  # log2((recent + 2) / (baseline + 2))
+    window: int  # days
+    until: str  # YYYY-MM-DD, the reference day
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.topic.as_dict(),
+            "recent": self.recent,
+            "baseline": round(self.baseline, 3),
+            "windows": self.windows,
+            "score": round(self.score, 4),
+            "window": self.window,
+            "until": self.until,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoints:
+    """Every placed paper on the 2-D map, as parallel columns (compact for 60k points)."""
+
+    ids: tuple[str, ...]
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    topic: tuple[int, ...]
+    day: tuple[str | None, ...]  # published YYYY-MM-DD
+    title: tuple[str, ...]
+    topics: tuple[Topic, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "count": len(self.ids),
+            "ids": list(self.ids),
+            "x": [round(v, 4) for v in self.x],
+            "y": [round(v, 4) for v in self.y],
+            "topic": list(self.topic),
+            "day": list(self.day),
+            "title": list(self.title),
+            "topics": [t.as_dict() for t in self.topics],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsReport:
+    """What one ``papersift topics`` run did."""
+
+    full: bool  # a full recluster (else new papers joined existing threads)
+    threads: int
+    papers: int  # papers in threads now
+    joined: int  # papers placed this run (all of them on a full build)
+    seconds: float
+    version: str
+    stages: tuple[tuple[str, float], ...] = ()  # seconds per stage
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "full": self.full,
+            "threads": self.threads,
+            "papers": self.papers,
+            "joined": self.joined,
+            "seconds": round(self.seconds, 3),
+            "version": self.version,
+            "stages": {name: round(s, 3) for name, s in self.stages},
+        }

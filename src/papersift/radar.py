@@ -5,6 +5,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -16,6 +17,7 @@ from papersift.model import (
     LibraryImport,
     ListedPaper,
     Listing,
+    MapPoints,
     Paper,
     Preferences,
     Recommendations,
@@ -24,11 +26,17 @@ from papersift.model import (
     SearchHit,
     SearchResult,
     Subscription,
+    SystemCard,
+    Topic,
+    TopicsReport,
+    TopicThread,
+    TrendingTopic,
     User,
 )
 from papersift.sources import ids
 from papersift.sources.base import Input
 from papersift.store import Store, open_store
+from papersift.store.memo import Memo
 
 if TYPE_CHECKING:
     from papersift.accounts.auth import Accounts
@@ -38,6 +46,8 @@ if TYPE_CHECKING:
     from papersift.search.hybrid import Semantic
     from papersift.search.indexing import EmbeddingSearch, IndexReport, Progress
     from papersift.sources.fetch import Fetcher, Page
+    from papersift.understand import Extractor
+    from papersift.understand.build import CardReport
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # shipped with the package; see its NOTICE
 DEFAULT_SEARCH_MODE = "hybrid"  # best on CSFCube (bench/relevance.py); keyword without embeddings
@@ -99,6 +109,7 @@ class Radar:
             raise PapersiftError(f"the bundled sample is missing (no data files in {SAMPLE_DIR})")
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
+        self.build_cards()  # a second or two: the sample's pages show their cards at once
         return reports
 
     def _load_sample_vectors(self) -> int:
@@ -327,6 +338,12 @@ class Radar:
     # --- web: listings and pages ----------------------------------------------------------------
     MAX_PAGE = 100  # papers per page of a listing (and per API page)
 
+    @cached_property
+    def _listing_cache(self) -> Memo:
+        """Day listings read and ranked, kept while the store's change mark stays (a month
+        of the 60k corpus is ~5,600 papers: reading and ranking it again costs ~40 ms)."""
+        return Memo(64)
+
     def get_many(self, identifiers: Sequence[str]) -> list[Paper]:
         """The papers with these ids (any id :meth:`get` takes), in the order given; unknown
         ones are left out, each paper appears once."""
@@ -377,14 +394,26 @@ class Radar:
                 raise UsageError(f"date must be YYYY-MM-DD, not {day!r}") from None
         days = span(period, anchor)
         start, end = days.start.isoformat(), days.end.isoformat()
-        entries = self.store.listed_between(start, end)
-        latest = max((e.day for e in entries), default=end)  # a period still under way ages
-        ranked = rank(  # its papers to its last day with papers, not to its end
-            entries,
-            sort=sort,
-            until=min(days.end, date.fromisoformat(latest[:10])),
-            saves=self.listing_saves([e.paper_id for e in entries]),
-        )
+        mark = self.store.change_mark()
+        entries = self._listing_cache.get(("days", start, end, mark))
+        if entries is None:
+            entries = self._listing_cache.put(
+                ("days", start, end, mark), self.store.listed_between(start, end)
+            )
+        saves = self.listing_saves([e.paper_id for e in entries])
+        key = ("ranked", start, end, sort, mark, hash(frozenset(saves.items())))
+        ranked = self._listing_cache.get(key)
+        if ranked is None:
+            latest = max((e.day for e in entries), default=end)  # a period still under way
+            ranked = self._listing_cache.put(  # ages to its last day with papers, not its end
+                key,
+                rank(
+                    entries,
+                    sort=sort,
+                    until=min(days.end, date.fromisoformat(latest[:10])),
+                    saves=saves,
+                ),
+            )
         page = ranked[offset : offset + limit]
         papers = {p.id: p for p in self.store.get_many([r.paper_id for r in page])}
         previous, following = self.store.listing_neighbours(start, end)
@@ -410,6 +439,103 @@ class Radar:
     def listing_saves(self, paper_ids: Sequence[str]) -> Mapping[str, int]:
         """How many local readers saved each of these papers (trending counts saves)."""
         return self.store.save_counts(paper_ids)
+
+    # --- cards ----------------------------------------------------------------------------------
+    _extractor: Extractor | None = None
+
+    @property
+    def extractor(self) -> Extractor:
+        """What makes system cards (the offline rule extractor unless another was set)."""
+        if self._extractor is None:
+            from papersift.understand import default_extractor
+
+            self._extractor = default_extractor()
+        return self._extractor
+
+    @extractor.setter
+    def extractor(self, value: Extractor) -> None:
+        self._extractor = value
+
+    def card(self, identifier: str) -> SystemCard:
+        """The system card of a paper (any id :meth:`get` takes): what it proposes, its kind,
+        tasks, benchmarks, models, claims, code URLs and a TL;DR. Made now (and kept) when the
+        paper has none yet or its text changed since."""
+        from papersift.understand.build import card_for
+
+        return card_for(self.store, self.extractor, self.get(identifier))
+
+    def cards_for(self, papers: Sequence[Paper]) -> dict[str, SystemCard]:
+        """The current cards of ``papers`` by paper id; missing or stale ones are made now and
+        kept (in one transaction), so a page of papers costs one read and at most one write."""
+        from papersift.understand.build import cards_for
+
+        return cards_for(self.store, self.extractor, papers)
+
+    def build_cards(
+        self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+    ) -> CardReport:
+        """Make the cards of every paper that has none, a stale one or one by an older
+        extractor, batch by batch, each batch committed (an interrupted run keeps its work).
+        ``progress`` is called with (done, to do) after each batch."""
+        from papersift.understand.build import build_cards
+
+        if batch < 1:
+            raise UsageError("batch must be at least 1")
+        return build_cards(self.store, self.extractor, batch=batch, progress=progress)
+
+    def cards_status(self) -> tuple[int, int]:
+        """``(current, pending)``: papers with an up-to-date card, and papers waiting for one."""
+        return self.store.card_counts(self.extractor.version)
+
+    # --- topics ---------------------------------------------------------------------------------
+    def build_topics(self, full: bool = False, *, threads: int | None = None) -> TopicsReport:
+        """Bring the topic threads up to date: new (and re-embedded) papers join the thread
+        with the nearest centroid; ``full`` reclusters everything (also done when no threads
+        exist yet, or they came from another embedding model). ``threads`` fixes how many
+        (default: about sqrt(papers / 2)). Needs embeddings (``index``)."""
+        from papersift.topics.build import build_topics
+
+        if threads is not None and threads < 1:
+            raise UsageError("threads must be at least 1")
+        model = self.embeddings().model_id
+        return build_topics(self.store, model, full=full, threads=threads)
+
+    def topics(self) -> list[Topic]:
+        """Every topic thread, largest first (empty before the first ``build_topics``)."""
+        from papersift.topics.views import topics
+
+        return topics(self.store)
+
+    def topic(self, topic_id: int, *, limit: int | None = 200) -> TopicThread:
+        """One thread: label, papers (most central first, ``limit`` of them), size by month.
+        Raises TopicNotFoundError."""
+        from papersift.topics.views import thread
+
+        if limit is not None and limit < 0:
+            raise UsageError("limit must not be negative")
+        return thread(self.store, topic_id, limit=limit)
+
+    def trending_topics(
+        self, *, limit: int = 10, today: str | None = None, window: int = 28
+    ) -> list[TrendingTopic]:
+        """Threads growing against their own history: papers in the last ``window`` days vs.
+        their mean per window before, log2((recent + 2) / (baseline + 2)); ``today`` defaults
+        to the newest publication day in the store."""
+        from papersift.topics.views import trending
+
+        return trending(self.store, limit=limit, today=today, window=window)
+
+    def paper_topic(self, identifier: str) -> Topic | None:
+        """The thread of the paper ``identifier`` names (None if it is in none yet)."""
+        from papersift.topics.views import paper_topic
+
+        return paper_topic(self.store, self.get(identifier).id)
+
+    def map_points(self) -> MapPoints:
+        """Every paper placed on the 2-D map (columns: ids, x, y, topic, day, title)."""
+        from papersift.topics.views import map_points
+
+        return map_points(self.store)
 
     # --- accounts -------------------------------------------------------------------------------
     # Users, libraries, recommendations, digests and feeds (issue 5). The logic lives in

@@ -9,7 +9,9 @@ from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store.accounts import AccountStore
+from papersift.store.cards import CardStore
 from papersift.store.listings import ListingStore
+from papersift.store.topics import TopicStore
 
 IdentityKey = tuple[str, str]
 
@@ -44,11 +46,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(
-    ListingStore,
-    AccountStore,
-    Protocol,
-):
+class Store(ListingStore, CardStore, TopicStore, AccountStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str

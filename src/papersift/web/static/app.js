@@ -115,8 +115,22 @@
     form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(run, 50); });
   }
 
+  // --- similar papers: fetched after the page shows (they may take a moment to find)
+  function loadSimilar(section) {
+    fetch(section.dataset.similar, { headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const heading = section.querySelector("h2");
+        section.innerHTML = "";
+        if (heading) section.appendChild(heading);
+        section.insertAdjacentHTML("beforeend", html);
+      })
+      .catch(() => { /* the link to the full list stays */ });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     showSaved(document);
+    document.querySelectorAll("[data-similar]").forEach(loadSimilar);
     loadAccount();
     const form = document.querySelector("[data-live-search]");
     if (form) liveSearch(form);
