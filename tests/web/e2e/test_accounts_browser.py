@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.accounts.smtp import SmtpServer
-from tests.web.e2e.conftest import READY_WAIT, Tab, _free_port
+from tests.accounts.smtp import SmtpServer, free_port
+from tests.web.e2e.conftest import READY_WAIT, Tab
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def accounts_server(
     home = tmp_path_factory.mktemp("e2e-accounts")
     db = home / "store.sqlite3"
     shutil.copy(sample_store, db)
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
