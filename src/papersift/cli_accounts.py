@@ -329,7 +329,7 @@ def digest() -> None:
     default="recommend",
     show_default=True,
 )
-@click.option("--query", default="", help="The saved search or topic.")
+@click.option("--query", default="", help="The saved search; for a topic its id or words.")
 @click.option("--weekly", "frequency", flag_value="weekly", help="Weekly (default: daily).")
 @click.option("--daily", "frequency", flag_value="daily", default=True)
 @click.option("--size", type=click.IntRange(1, 100), default=10, show_default=True)

@@ -954,7 +954,16 @@ class Radar:
         if sub.content == "recommend":
             found = self.recommend(user, since=day, limit=sub.size, exclude=skip)
             picked = [(p.id, p.reason) for p in found.picks]
-        elif sub.content in ("search", "topic"):
+        elif sub.content == "topic" and sub.query.strip().isdigit():
+            thread = self.topic(int(sub.query), limit=None)  # a topic thread, by its id
+            fresh = [
+                t
+                for t in thread.papers
+                if (t.paper.published or "")[:10] >= day and t.paper.id not in skip
+            ]
+            fresh.sort(key=lambda t: -t.similarity)  # the most central first
+            picked = [(t.paper.id, f"new in the topic “{thread.topic.label}”") for t in fresh]
+        elif sub.content in ("search", "topic"):  # a topic by words: searched
             result = self.search(sub.query, since=day, limit=sub.size + len(skip))
             picked = [
                 (h.id, f"matches your {sub.content} “{sub.query}”")

@@ -291,3 +291,19 @@ def test_serve_runs_the_digest_schedule(settings: Settings, store_file: Path) ->
         assert sorted(m["To"] for m in server.inbox.messages) == sorted(LIBRARIES)
         for message in server.inbox.messages:
             assert "/papers/2612.0000" in message.get_body(("plain",)).get_content()
+
+
+def test_topic_digest(settings: Settings) -> None:
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        radar.build_topics(full=True)
+        topic = radar.paper_topic("2606.31145")
+        assert topic is not None
+        members = {t.paper.id for t in radar.topic(topic.id, limit=None).papers}
+        user = radar.user("tom@example.org")
+        radar.subscribe(user, content="topic", query=str(topic.id), frequency="weekly", size=50)
+        assert radar.send_digests(day=DAY).count("sent") == 1
+        (message,) = server.inbox.to("tom@example.org")
+        text = message.get_body(("plain",)).get_content()
+        sent = set(re.findall(r"http://papers\.example/papers/(\S+)", text))
+        assert sent and sent <= members
+        assert f"Why: new in the topic “{topic.label}”" in text
