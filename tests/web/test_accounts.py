@@ -242,3 +242,35 @@ def test_reset_request_says_the_same_for_any_email(client: TestClient) -> None:
     token = _csrf(anonymous, "/reset/not-a-token")
     bad = anonymous.post("/reset/not-a-token", data={"password": "long enough!", "csrf": token})
     assert bad.status_code == 400 and "invalid, used or expired" in bad.text
+
+
+def test_import_and_export_the_library(client: TestClient) -> None:
+    token = _signup(client, "ada@example.org")
+    bib = (
+        "@misc{a, title={ReFreeKV}, eprint={2502.16886}, archivePrefix={arXiv}}\n"
+        "@article{b, title={A Paper First Seen In This Upload}, author={Doe, Jane}, "
+        "year={2025}, doi={10.1234/new.5678}}\n"
+    )
+    refused = client.post("/library-import", files={"file": ("zotero.bib", bib)})
+    assert refused.status_code == 403
+    page = client.post("/library-import", files={"file": ("zotero.bib", bib)}, data={"csrf": token})
+    assert page.status_code == 200 and "zotero.bib: 2 papers in your library" in page.text
+    ids = client.get("/api/v1/library/ids").json()["ids"]
+    assert "2502.16886" in ids and len(ids) == 2
+    listed = client.post(
+        "/library-import",
+        files={"file": ("ids.txt", "2606.24033\n10.9999/missing\n")},
+        data={"csrf": token},
+    )
+    assert "1 papers in your library; not found here: 10.9999/missing" in listed.text
+    exported = client.get("/library-export?format=bibtex")
+    assert exported.headers["content-disposition"] == 'attachment; filename="library.bib"'
+    assert exported.text.count("@") == 3 and "10.1234/new.5678" in exported.text
+    csv = client.get("/library-export?format=csv")
+    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) == 4
+    assert (
+        client.post(
+            "/library-import", files={"file": ("e.bib", "")}, data={"csrf": token}
+        ).status_code
+        == 400
+    )
