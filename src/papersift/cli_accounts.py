@@ -225,6 +225,7 @@ def library_export(
 @click.option("--since", metavar="DATE", help="Only papers published since (YYYY[-MM[-DD]]).")
 @click.option("--limit", type=click.IntRange(0, MAX_RECOMMENDATIONS), default=10, show_default=True)
 @click.option("--seed", "seeds", multiple=True, metavar="ID", help="Cold start: rank like these.")
+@click.option("--tag", metavar="TAG", help="Papers like those of the library tagged so.")
 @json_option
 @click.pass_obj
 def recommend(
@@ -233,11 +234,13 @@ def recommend(
     since: str | None,
     limit: int,
     seeds: tuple[str, ...],
+    tag: str | None,
     as_json: bool,
 ) -> None:
     """Papers for a user, from their library and ratings, each with its reason."""
     with obj.radar() as radar:
-        result = radar.recommend(radar.user(user_name), since=since, limit=limit, seeds=seeds)
+        user = radar.user(user_name)
+        result = radar.recommend(user, since=since, limit=limit, seeds=seeds, tag=tag)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if as_json:

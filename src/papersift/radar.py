@@ -775,12 +775,14 @@ class Radar:
         limit: int = 10,
         exclude: Collection[str] = (),
         seeds: Sequence[str] = (),
+        tag: str | None = None,
     ) -> Recommendations:
         """The papers most like the user's library (and unlike what they rated 👎 or dismissed),
         best first, each with its reason. Never a paper the user saved, rated, read or
         dismissed, nor one in ``exclude``. ``since`` (YYYY, YYYY-MM, YYYY-MM-DD) keeps papers
         published from then on; without it every paper is ranked. ``seeds`` (paper ids) stand
-        in for a library that is still empty (cold start), as do the user's topics."""
+        in for a library that is still empty (cold start), as do the user's topics. With
+        ``tag``, the papers like those the user tagged so."""
         from papersift.recommend.recommend import recommend
         from papersift.search.query import parse_day
 
@@ -799,6 +801,7 @@ class Radar:
             limit=limit,
             exclude=exclude,
             seeds=[self.get(s).id for s in seeds],
+            tag=tag,
         )
 
     # subscriptions, digests, feeds

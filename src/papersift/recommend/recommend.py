@@ -1,10 +1,10 @@
 """A user's recommendations: gather the library, the preferences and the candidates, rank.
 
-Positives: papers saved (or rated 👍), most recently saved first; the user's cold-start seeds
-and topics (short texts, embedded) join them. Negatives: papers rated 👎 or dismissed.
-Candidates: every embedded paper the user has not saved, rated, read or dismissed, passing the
-date and category filters and no exclude keyword. Include keywords lift a paper and are named in
-its reason.
+Positives: papers saved (or rated 👍), most recently saved first (with a tag: only those
+tagged so); the user's cold-start seeds and topics (short texts, embedded) join them.
+Negatives: papers rated 👎 or dismissed. Candidates: every embedded paper the user has not
+saved, rated, read or dismissed, passing the date and category filters and no exclude keyword.
+Include keywords lift a paper and are named in its reason.
 """
 
 from __future__ import annotations
@@ -57,10 +57,13 @@ def recommend(
     limit: int = 10,
     exclude: Collection[str] = (),
     seeds: Sequence[str] = (),
+    tag: str | None = None,
 ) -> Recommendations:
     entries = store.library_entries(user.id)
     hidden = {e.paper_id for e in entries if e.hidden} | set(exclude)
     liked = [e for e in entries if (e.saved or e.rating > 0) and e.rating >= 0 and not e.dismissed]
+    if tag is not None:  # papers like those tagged so (the tag's own recommendations)
+        liked = [e for e in liked if tag.casefold() in e.tags]
     liked.sort(key=lambda e: (e.saved_at or e.updated_at, e.paper_id), reverse=True)
     positive_ids = list(dict.fromkeys([e.paper_id for e in liked] + list(seeds)))
     negative_ids = [e.paper_id for e in entries if e.rating < 0 or e.dismissed]
@@ -86,7 +89,7 @@ def recommend(
         return out
 
     positives = examples(positive_ids)
-    if prefs.topics:
+    if prefs.topics and tag is None:
         topic_vectors = vectors.encode(list(prefs.topics))
         positives += [
             Example(f"topic:{t}", t, np.asarray(v, np.float32))

@@ -396,6 +396,8 @@ async def api_recommendations(
     radar: RadarDep,
     since: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_RECOMMENDATIONS)] = 20,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    result = radar.recommend(_api_user(request), since=since, limit=limit)
+    """Papers like the caller's library (or, with ``tag``, like the papers tagged so)."""
+    result = radar.recommend(_api_user(request), since=since, limit=limit, tag=tag)
     return web.finish(request, json_response(result.as_dict()))
