@@ -274,3 +274,16 @@ def test_import_and_export_the_library(client: TestClient) -> None:
         ).status_code
         == 400
     )
+
+
+def test_recommendations_by_tag_page(client: TestClient) -> None:
+    token = _signup(client, "ada@example.org")
+    api = _api_token(client)
+    client.put(f"/api/v1/library/{KV[0]}", json={"add_tags": ["kv"]}, headers={"X-CSRF-Token": api})
+    client.post("/library/2606.23050", data={"action": "save", "csrf": token})
+    page = client.get("/recommendations?tag=kv")
+    assert page.status_code == 200 and "the papers you tagged “kv”" in page.text
+    assert 'href="/recommendations?tag=kv" aria-current="true"' in page.text
+    assert "SeKV" in page.text  # the KV-cache paper like the one tagged
+    api_hits = client.get("/api/v1/recommendations?tag=kv&limit=3").json()["hits"]
+    assert all(h["near"] == [KV[0]] or not h["near"] for h in api_hits)

@@ -159,13 +159,17 @@ async def library_export(
 
 @router.get("/recommendations", include_in_schema=False)
 async def recommendations_page(
-    request: Request, radar: RadarDep, since: str | None = None
+    request: Request,
+    radar: RadarDep,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     redirect = _signed_in(request, "/recommendations")
     if redirect:
         return redirect
     user = web.require_user(request)
-    result = radar.recommend(user, since=since or None, limit=30)
+    result = radar.recommend(user, since=since or None, limit=30, tag=tag or None)
+    tags = sorted({t for e in radar.store.library_entries(user.id) for t in e.tags})
     papers = {p.id: p for p in radar.store.get_many([p.id for p in result.picks])}
     picks = [(pick, papers[pick.id]) for pick in result.picks if pick.id in papers]
     return _page(
@@ -176,6 +180,8 @@ async def recommendations_page(
         picks=picks,
         prefs=radar.preferences(user),
         since=since or "",
+        tags=tags,
+        tag=tag or "",
     )
 
 
