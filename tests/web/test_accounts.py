@@ -287,3 +287,18 @@ def test_recommendations_by_tag_page(client: TestClient) -> None:
     assert "SeKV" in page.text  # the KV-cache paper like the one tagged
     api_hits = client.get("/api/v1/recommendations?tag=kv&limit=3").json()["hits"]
     assert all(h["near"] == [KV[0]] or not h["near"] for h in api_hits)
+
+
+def test_account_pages_keep_the_strict_csp(client: TestClient) -> None:
+    anonymous = TestClient(client.app, raise_server_exceptions=False)
+    pages = [anonymous.get(p) for p in ("/signin", "/signup", "/reset", "/reset/x")]
+    _signup(client, "ada@example.org")
+    client.put(f"/api/v1/library/{KV[0]}", json={}, headers={"X-CSRF-Token": _api_token(client)})
+    pages += [client.get(p) for p in ("/library", "/recommendations", "/digest")]
+    for response in pages:
+        assert response.status_code == 200, response.url
+        text = response.text
+        assert "<script>" not in text and "<style" not in text and " style=" not in text
+        assert " on" + "click=" not in text and " on" + "submit=" not in text
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert text.count('name="csrf"') == text.count("<form") - text.count('method="get"')
