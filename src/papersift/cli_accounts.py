@@ -258,7 +258,12 @@ def recommend(
 @click.option("--exclude", multiple=True, metavar="WORDS", help="Never papers with these words.")
 @click.option("--category", multiple=True, metavar="CAT", help="Only these categories (cs = cs.*).")
 @click.option("--exclude-category", multiple=True, metavar="CAT")
-@click.option("--topic", multiple=True, metavar="TEXT", help="Cold start: follow this topic.")
+@click.option(
+    "--topic",
+    multiple=True,
+    metavar="TEXT",
+    help="Cold start: follow a topic (words, or a thread id).",
+)
 @click.option("--clear", is_flag=True, help="Forget every preference first.")
 @json_option
 @click.pass_obj

@@ -1146,6 +1146,32 @@ class _Vectors:
     def encode(self, texts: Sequence[str]) -> Any:
         return self.radar.embeddings().encoder.encode(list(texts))
 
+    CENTRAL = 10  # papers of a topic thread that stand for it
+
+    def topics(self, names: Sequence[str]) -> list[tuple[str, Any]]:
+        import numpy as np
+
+        from papersift.errors import TopicNotFoundError
+
+        out: list[tuple[str, Any]] = []
+        words = [n for n in names if not n.strip().isdigit()]
+        encoded = dict(zip(words, self.encode(words), strict=True)) if words else {}
+        for name in names:
+            if name in encoded:
+                out.append((name, encoded[name]))
+                continue
+            try:
+                thread = self.radar.topic(int(name), limit=self.CENTRAL)
+            except TopicNotFoundError:
+                continue  # a thread gone in a rebuild: nothing to follow
+            index = self.radar.embeddings().index()
+            found = [index.vector_of(t.paper.id) for t in thread.papers]
+            vectors = [v for v in found if v is not None]
+            if vectors:
+                mean = np.mean(np.stack(vectors), axis=0)
+                out.append((thread.topic.label, mean / max(float(np.linalg.norm(mean)), 1e-12)))
+        return out
+
     def matching(self, keyword: str) -> set[str]:
         from papersift.model import TextMatch
         from papersift.search.query import tokens

@@ -34,6 +34,11 @@ class VectorSource(Protocol):
 
     def encode(self, texts: Sequence[str]) -> Any: ...
 
+    def topics(self, names: Sequence[str]) -> list[tuple[str, Any]]:
+        """``(title, unit vector)`` of each followed topic: a topic thread's id stands for the
+        thread (its label; the mean of its most central papers), words for their meaning."""
+        ...
+
     def matching(self, keyword: str) -> set[str]:
         """Ids of the papers whose title, authors or abstract contain ``keyword``."""
         ...
@@ -90,10 +95,9 @@ def recommend(
 
     positives = examples(positive_ids)
     if prefs.topics and tag is None:
-        topic_vectors = vectors.encode(list(prefs.topics))
         positives += [
-            Example(f"topic:{t}", t, np.asarray(v, np.float32))
-            for t, v in zip(prefs.topics, topic_vectors, strict=True)
+            Example(f"topic:{title}", title, np.asarray(v, np.float32))
+            for title, v in vectors.topics(list(prefs.topics))
         ]
     if not positives:
         notes.append(
