@@ -118,10 +118,11 @@ def recommend(
     banned = set(hidden) | set(positive_ids)
     for keyword in prefs.exclude_keywords:
         banned |= vectors.matching(keyword)
-    keep = [
-        i for i, pid in enumerate(ids) if pid not in banned and (allowed is None or pid in allowed)
-    ]
-    candidate_ids = [ids[i] for i in keep]
+    keep = np.fromiter(
+        (pid not in banned and (allowed is None or pid in allowed) for pid in ids),
+        dtype=bool,
+        count=len(ids),
+    )
     keywords: dict[str, tuple[str, ...]] = {}
     for keyword in prefs.include_keywords:
         for pid in vectors.matching(keyword):
@@ -136,10 +137,11 @@ def recommend(
         positives=positives,
         negatives=negatives,
         background=background,
-        candidate_ids=candidate_ids,
-        candidates=np.asarray(matrix[keep], np.float32) if keep else np.zeros((0, 384), "f4"),
+        candidate_ids=ids,
+        candidates=np.asarray(matrix, np.float32),  # a view: the mask leaves rows out
         keywords=keywords,
         limit=limit,
+        allowed=keep,
     )
     pending = vectors.pending()
     if pending:
@@ -163,4 +165,4 @@ def recommend(
         for pick in picks
         if pick.id in papers
     )
-    return Recommendations(user.name, out, len(candidate_ids), tuple(notes))
+    return Recommendations(user.name, out, int(keep.sum()), tuple(notes))
