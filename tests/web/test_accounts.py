@@ -302,3 +302,22 @@ def test_account_pages_keep_the_strict_csp(client: TestClient) -> None:
         assert " on" + "click=" not in text and " on" + "submit=" not in text
         assert "default-src 'none'" in response.headers["content-security-policy"]
         assert text.count('name="csrf"') == text.count("<form") - text.count('method="get"')
+
+
+def test_passwords_never_stored_or_logged_through_the_web(
+    client: TestClient, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from tests.conftest import dump_store
+
+    caplog.set_level(logging.DEBUG)
+    _signup(client, "ada@example.org")
+    token = _csrf(client, "/signin")
+    client.post(
+        "/signin", data={"email": "ada@example.org", "password": "Wr0ng-guess!", "csrf": token}
+    )
+    session = client.cookies.get("ps_session")
+    stored = repr(dump_store(Path(settings.db)))
+    for secret in (PASSWORD, "Wr0ng-guess!", session):
+        assert secret and secret not in stored and secret not in caplog.text
