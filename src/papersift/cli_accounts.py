@@ -169,25 +169,29 @@ def library_remove(obj: _Context, ids: tuple[str, ...], user_name: str | None) -
 @click.argument("path")
 @user_option
 @click.option("--tag", "tags", multiple=True, help="Tag the imported papers.")
+@click.option("--fetch", is_flag=True, help="Fetch arXiv ids not in the store (arXiv API).")
 @json_option
 @click.pass_obj
 def library_import(
-    obj: _Context, path: str, user_name: str | None, tags: tuple[str, ...], as_json: bool
+    obj: _Context,
+    path: str,
+    user_name: str | None,
+    tags: tuple[str, ...],
+    fetch: bool,
+    as_json: bool,
 ) -> None:
     """Import a BibTeX file (e.g. a Zotero export), any listing papersift reads, or a list of
     arXiv ids / DOIs (one a line); - reads standard input. Exit 1 when some could not be
     found or read."""
     with obj.radar() as radar:
         (source,) = list(radar.inputs([path]))
-        result = radar.library_import(radar.user(user_name), source, tags=tags)
+        result = radar.library_import(radar.user(user_name), source, tags=tags, fetch=fetch)
     if as_json:
         _dump(result.as_dict())
     else:
         click.echo(f"{result.origin}: {len(result.added)} papers in the library")
         for identifier in result.missing:
-            click.echo(
-                f"  not found: {identifier} (fetch it first: papersift fetch arxiv-api --id …)"
-            )
+            click.echo(f"  not found: {identifier} (--fetch asks the arXiv API for arXiv ids)")
         for rejected in result.rejected:
             click.echo(f"  rejected {rejected}")
     if result.missing or result.rejected:

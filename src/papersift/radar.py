@@ -694,23 +694,25 @@ class Radar:
         return out
 
     def library_import(
-        self, user: User, source: Input, *, tags: Sequence[str] = ()
+        self, user: User, source: Input, *, tags: Sequence[str] = (), fetch: bool = False
     ) -> LibraryImport:
         """Add the papers of a BibTeX file (or any listing papersift reads), or of a list of
         arXiv ids / DOIs (one a line), to the user's library. Listings are ingested first, so
-        papers new to the store are kept; ids not in the store are reported as missing."""
+        papers new to the store are kept; ids not in the store are reported as missing (with
+        ``fetch``, missing arXiv ids are first fetched from the arXiv API)."""
         from papersift.sources.detect import detect
         from papersift.sources.merge import record_hash
 
         text = source.head(1 << 20).decode("utf-8", errors="replace")
         wanted = [line.strip() for line in text.splitlines() if line.strip()]
         if wanted and not text.lstrip().startswith("@") and all(_is_id(w) for w in wanted):
-            found, missing = [], []
-            for identifier in wanted:
-                try:
-                    found.append(self.get(identifier).id)
-                except NotFoundError:
-                    missing.append(identifier)
+            found, missing = self._resolve_all(wanted)
+            arxiv = [a for a in (ids.normalize_arxiv_id(m) for m in missing) if a]
+            if fetch and arxiv:  # papers not in the store yet: from the arXiv API
+                for _ in self.fetch_arxiv_api(ids=arxiv):
+                    pass
+                fetched, missing = self._resolve_all(missing)
+                found += fetched
             self.library_add(user, found, tags=tags)
             return LibraryImport(source.name, added=tuple(found), missing=tuple(missing))
         report = next(iter(self.ingest([source])))
@@ -719,10 +721,20 @@ class Radar:
         fmt = detect(source)
         hashes = [record_hash(item) for item in fmt.parse(source) if isinstance(item, Record)]
         owners = self.store.owners(hashes)
-        ids = list(dict.fromkeys(owners[h] for h in hashes if h in owners))
-        self.library_add(user, ids, tags=tags)
+        paper_ids = list(dict.fromkeys(owners[h] for h in hashes if h in owners))
+        self.library_add(user, paper_ids, tags=tags)
         rejected = tuple(f"{r.ref}: {r.reason}" for r in report.rejected)
-        return LibraryImport(source.name, added=tuple(ids), rejected=rejected)
+        return LibraryImport(source.name, added=tuple(paper_ids), rejected=rejected)
+
+    def _resolve_all(self, identifiers: Sequence[str]) -> tuple[list[str], list[str]]:
+        """``(paper ids found, identifiers not in the store)``."""
+        found, missing = [], []
+        for identifier in identifiers:
+            try:
+                found.append(self.get(identifier).id)
+            except NotFoundError:
+                missing.append(identifier)
+        return found, missing
 
     def library_export(self, user: User, fmt: str, *, tag: str | None = None) -> Iterator[str]:
         """The user's saved papers as ``bibtex``, ``csv`` or ``jsonl`` (with their library
