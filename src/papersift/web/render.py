@@ -116,6 +116,11 @@ def abstract_text(paper: Paper, full: bool = True) -> str:
     return paper.abstract
 
 
+def math_text(text: str | None) -> str:
+    """Any other text that may hold LaTeX (a card's system names, claims): rendered."""
+    return to_unicode(text) if text and has_latex(text) else text or ""
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -133,6 +138,7 @@ def environment() -> jinja2.Environment:
         weekday=weekday,
         title_text=title_text,
         abstract_text=abstract_text,
+        math_text=math_text,
     )
     env.globals.update(static_url=static_url, nav=NAV)
     return env
