@@ -100,7 +100,8 @@ def test_library_pages_and_api(client: TestClient) -> None:
     assert 'data-rating="up"' in page.text
     items = {i["paper"]["id"]: i["library"] for i in client.get("/api/v1/library").json()["items"]}
     assert items[KV[0]]["rating"] == 1 and items[KV[1]]["tags"] == ["cache", "kv"]
-    assert client.get("/api/v1/library/ids").json() == {"signed_in": True, "ids": list(items)}
+    ids = client.get("/api/v1/library/ids").json()
+    assert ids == {"signed_in": True, "ids": list(items), "hidden": []}
     recs = client.get("/recommendations")
     assert recs.status_code == 200 and "Why: close to" in recs.text and "SeKV" in recs.text
     body = client.get("/api/v1/recommendations?limit=5").json()

@@ -108,6 +108,7 @@ def test_signup_save_rate_recommend_digest_unsubscribe(
     tab.go("/")
     card = page.locator("article.card").first
     title = card.locator(".card-title a").inner_text()
+    paper_id = card.get_attribute("data-paper-id")
     button = card.locator("[data-save]")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
@@ -183,6 +184,16 @@ def test_signup_save_rate_recommend_digest_unsubscribe(
     anonymous.close()
     tab.go("/digest")
     expect(page.locator("form[data-subscription] h2")).to_contain_text("(unsubscribed)")
+
+    # "not interested": gone from the daily list from then on
+    tab.go("/")
+    expect(page.locator(f"article.card[data-paper-id='{paper_id}']")).to_be_visible()
+    tab.go("/library")
+    page.locator("article.library-item button[data-action=hide]").first.click()
+    page.wait_for_url(re.compile(r"/library$"))
+    tab.go("/")
+    expect(page.locator(f"article.card[data-paper-id='{paper_id}']")).to_be_hidden()
+    expect(page.locator("article.card").nth(1)).to_be_visible()
     assert tab.problems == []
 
 

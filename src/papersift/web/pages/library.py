@@ -356,11 +356,19 @@ async def api_library(
     return web.finish(request, json_response(body))
 
 
-@router.get("/api/v1/library/ids", tags=["library"], summary="Ids of the saved papers")
+@router.get(
+    "/api/v1/library/ids", tags=["library"], summary="Ids of the saved (and of the hidden) papers"
+)
 async def api_library_ids(request: Request, radar: RadarDep) -> Response:
     user = web.current_user(request)
-    ids = [e.paper_id for e in radar.store.library_entries(user.id) if e.saved] if user else []
-    return web.finish(request, json_response({"signed_in": user is not None, "ids": ids}))
+    entries = radar.store.library_entries(user.id) if user else []
+    body = {
+        "signed_in": user is not None,
+        "ids": [e.paper_id for e in entries if e.saved],
+        # read or "not interested": the daily lists leave them out for this reader
+        "hidden": [e.paper_id for e in entries if e.dismissed or e.read_at is not None],
+    }
+    return web.finish(request, json_response(body))
 
 
 @router.put("/api/v1/library/{paper_id:path}", tags=["library"], summary="Save or change a paper")
