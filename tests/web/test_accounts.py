@@ -213,7 +213,12 @@ def test_digest_settings_unsubscribe_and_feeds(client: TestClient) -> None:
 
 
 def test_local_mode_needs_no_signin(settings: Settings) -> None:
-    with TestClient(create_app(replace(settings, local_mode="on"))) as local:
+    local_settings = replace(settings, local_mode="on")
+    rebinding = create_app(local_settings)
+    with TestClient(rebinding, base_url="http://evil.example") as rebound:  # DNS rebinding
+        assert rebound.get("/api/v1/library").status_code == 401
+        assert rebound.get("/library", follow_redirects=False).status_code == 303
+    with TestClient(create_app(local_settings), base_url="http://127.0.0.1:8000") as local:
         assert local.get("/library").status_code == 200
         api = _api_token(local)
         assert (
