@@ -135,7 +135,7 @@ def context(request: Request) -> dict[str, Any]:
         user = current_user(request)
         token = csrf_token(request)
         is_local = local(request)
-    except Exception:
+    except Exception:  # shown as to a visitor who is not signed in
         return {
             "user": None,
             "local_mode": False,
