@@ -146,7 +146,8 @@ def recommend(
     pending = vectors.pending()
     if pending:
         notes.append(
-            f"{pending:,} papers are not embedded yet and were not ranked (run papersift index)"
+            f"{pending:,} paper{' is' if pending == 1 else 's are'} not embedded yet and "
+            "not ranked (run papersift index)"
         )
     papers = {p.id: p for p in store.get_many([p.id for p in picks])}
     out = tuple(
