@@ -743,8 +743,11 @@ if __name__ == "__main__":
     show_default=True,
     help="Worker processes (each keeps its own store connection and search index).",
 )
+@click.option("--digests", is_flag=True, help="Also send the email digests when they are due.")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: int) -> None:
+def serve(
+    obj: _Context, host: str, port: int, serve_db: str | None, workers: int, digests: bool
+) -> None:
     """Serve the web app (Today, Search, papers) and the JSON API (/api/v1, docs at /api/docs)."""
     import uvicorn
 
@@ -754,6 +757,10 @@ def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: in
     shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host  # noqa: S104
     click.echo(f"papersift: serving {settings.db}")
     click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
+    if digests:
+        from papersift.cli_accounts import start_digest_schedule
+
+        start_digest_schedule(settings)
     if workers == 1:
         uvicorn.run(create_app(settings, warm=True), host=host, port=port, log_level="warning")
         return
