@@ -842,12 +842,21 @@ def topics(
         click.echo(f"… and {len(listed) - limit} more (--limit)")
 
 
+DRIFT_NOTE = 0.25  # share of papers joined since the full build past which a rebuild is advised
+
+
 def _print_topics_report(report: Any) -> None:
     what = "rebuilt" if report.full else "updated"
     click.echo(
         f"{what}: {report.threads:,} threads, {report.papers:,} papers "
         f"({report.joined:,} placed) in {report.seconds:.1f} s\n"
     )
+    if report.drift >= DRIFT_NOTE:
+        click.echo(
+            f"note: {report.since_build:,} papers ({report.drift:.0%}) joined since the full "
+            f"build of {report.built_at[:10]}: `papersift topics --rebuild` reclusters them\n",
+            err=True,
+        )
 
 
 @main.command()

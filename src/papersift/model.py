@@ -753,6 +753,14 @@ class TopicsReport:
     seconds: float
     version: str
     stages: tuple[tuple[str, float], ...] = ()  # seconds per stage
+    since_build: int = 0  # papers that joined after the last full build (all runs)
+    built_at: str = ""  # when the last full build ran (ISO 8601 UTC)
+
+    @property
+    def drift(self) -> float:
+        """The share of the threads' papers that joined after the full build: past ~1/4, the
+        threads (and labels) were cut for a different corpus - time for ``--rebuild``."""
+        return self.since_build / self.papers if self.papers else 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -760,6 +768,8 @@ class TopicsReport:
             "threads": self.threads,
             "papers": self.papers,
             "joined": self.joined,
+            "since_build": self.since_build,
+            "built_at": self.built_at,
             "seconds": round(self.seconds, 3),
             "version": self.version,
             "stages": {name: round(s, 3) for name, s in self.stages},

@@ -41,3 +41,23 @@ def test_errors_are_messages_with_exit_codes(tmp_path: Path, cli: Cli) -> None:
     assert "Traceback" not in unbuilt.output
     bad = cli("topics", "--trending", "--today", "soon")
     assert bad.exit_code != 0 and "Traceback" not in bad.output
+
+
+def test_topics_advises_a_rebuild_once_many_papers_joined(
+    tmp_path: Path, seed_vectors: Path
+) -> None:
+    from papersift.search.indexing import load_vectors
+    from tests.conftest import ingest
+    from tests.topics.conftest import SEEDS
+
+    radar = seeded(tmp_path, seed_vectors, ("hf-papers-page-a.txt", "abstracts-a.txt"))
+    with radar:
+        radar.build_topics()
+        ingest(radar, SEEDS / "digest-title-pdf-summary.txt")
+        load_vectors(radar.store, radar.embeddings().model_id, seed_vectors)
+    cli = Cli(tmp_path / "store.sqlite3", tmp_path)
+    joined = cli("topics")
+    assert joined.exit_code == 0
+    assert "note: 50 papers (37%) joined since the full build" in joined.stderr
+    rebuilt = cli("topics", "--rebuild")
+    assert rebuilt.exit_code == 0 and "note:" not in rebuilt.stderr

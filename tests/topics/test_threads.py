@@ -126,6 +126,8 @@ def test_new_papers_join_threads_without_reclustering(tmp_path: Path, seed_vecto
         joined = radar.build_topics()
         assert not joined.full
         assert joined.joined == 50 and joined.papers == SEED_COUNT
+        assert joined.since_build == 50 and joined.drift == 50 / SEED_COUNT
+        assert joined.built_at == built.built_at
         assert {t.id: (t.label, t.x, t.y) for t in radar.topics()} == threads
         shadow_id = find(radar, title=SHADOWKV)
         shadow = radar.paper_topic(shadow_id)
@@ -133,9 +135,10 @@ def test_new_papers_join_threads_without_reclustering(tmp_path: Path, seed_vecto
         membership = radar.store.paper_membership(shadow_id)
         assert membership is not None and membership.joined
 
-        assert radar.build_topics().joined == 0  # nothing new: nothing to do
+        again = radar.build_topics()
+        assert again.joined == 0 and again.since_build == 50  # nothing new: nothing to do
         rebuilt = radar.build_topics(full=True)
-        assert rebuilt.full and rebuilt.joined == SEED_COUNT
+        assert rebuilt.full and rebuilt.joined == SEED_COUNT and rebuilt.since_build == 0
 
 
 def test_deleted_paper_leaves_its_thread(tmp_path: Path, seed_vectors: Path) -> None:

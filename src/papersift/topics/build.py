@@ -137,6 +137,7 @@ def _full_build(store: Store, model: str, *, threads: int | None, seed: int) -> 
         seconds=time.monotonic() - started,
         version=build.version,
         stages=tuple(stages),
+        built_at=build.built_at,
     )
 
 
@@ -197,11 +198,14 @@ def _join(store: Store, build: TopicBuild) -> TopicsReport:
         store.join_topics(
             TopicBuild(build.version, build.model, last, build.built_at, _now()), members
         )
+    placed = store.topic_members()
     return TopicsReport(
         full=False,
         threads=len(rows),
-        papers=sum(r.size for r in store.topic_rows()),
+        papers=len(placed),
         joined=len(members),
         seconds=time.monotonic() - started,
         version=build.version,
+        since_build=sum(1 for m in placed if m.joined),
+        built_at=build.built_at,
     )
