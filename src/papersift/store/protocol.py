@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.store.accounts import AccountStore
+from papersift.store.cards import CardStore
+from papersift.store.listings import ListingStore
+from papersift.store.topics import TopicStore
 
 IdentityKey = tuple[str, str]
 
@@ -42,7 +46,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(Protocol):
+class Store(ListingStore, CardStore, TopicStore, AccountStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str
