@@ -41,7 +41,7 @@ class Radar:
 
     @classmethod
     def open(cls, settings: Settings) -> Self:
-        return cls(open_store(settings.db), settings)
+        return cls(open_store(settings.db, home=settings.home), settings)
 
     def close(self) -> None:
         if self._fetcher is not None:

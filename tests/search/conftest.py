@@ -14,7 +14,7 @@ import pytest
 
 from papersift.config import Settings
 from papersift.radar import Radar
-from tests.conftest import DATA, ingest
+from tests.conftest import BACKENDS, DATA, Clusters, backend_target, ingest
 
 SEEDS = DATA / "seeds"
 SEED_FILES = ("hf-papers-page-a.txt", "digest-title-pdf-summary.txt", "abstracts-a.txt")
@@ -28,12 +28,17 @@ def seed_labels() -> list[dict[str, Any]]:
         return [json.loads(line) for line in stream if line.strip()]
 
 
-@pytest.fixture(scope="session")
-def keyword_radar(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radar]:
+@pytest.fixture(scope="session", params=BACKENDS)
+def keyword_radar(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, clusters: Clusters
+) -> Iterator[Radar]:
     """A store with the three seed listings and one month of the real corpus (~2,000 papers),
-    no embeddings. Read-only: tests must not change it."""
+    no embeddings, on each backend in turn. Read-only: tests must not change it."""
     home = tmp_path_factory.mktemp("keyword")
-    with Radar.open(Settings(home=home, db=str(home / "store.sqlite3"))) as radar:
+    with (
+        backend_target(request.param, home, clusters) as target,
+        Radar.open(Settings(home=home, db=target)) as radar,
+    ):
         reports = ingest(radar, *(SEEDS / name for name in SEED_FILES), CORPUS_MONTH)
         assert all(r.ok for r in reports)
         yield radar

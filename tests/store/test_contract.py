@@ -16,9 +16,9 @@ from papersift.store.protocol import Holder, NewPaper
 from papersift.store.sqlite import SqliteStore, migrations
 
 
-@pytest.fixture(params=["sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "contract.sqlite3")
+@pytest.fixture
+def store(backend_db: str, tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(backend_db, home=tmp_path)
     yield opened
     opened.close()
 

@@ -63,9 +63,9 @@ class IndexReport:
         }
 
 
-def vectors_folder(store: Store) -> Path:
-    """Where derived vector files (the HNSW graph) live: beside the store file."""
-    return Path(f"{store.location}.vectors")
+def vectors_folder(store: Store) -> Path | None:
+    """Where derived vector files (the HNSW graph) live: beside a store file (the store says)."""
+    return store.vector_folder()
 
 
 def index_papers(
@@ -118,6 +118,8 @@ def sync_ann(store: Store, model: str) -> bool:
     from papersift.search.vectors import ANN_MIN, VectorIndex
 
     folder = vectors_folder(store)
+    if folder is None or store.native_nearest(model):  # no graph files / the database searches
+        return False
     embedded, _ = store.embedding_counts(model)
     if embedded < ANN_MIN and not folder.exists():
         return False
@@ -163,12 +165,23 @@ class EmbeddingSearch:
         return self._index
 
     def vector_of(self, paper_id: str) -> Any | None:
+        if self.store.native_nearest(self.model_id):  # the database holds them: ask it
+            import numpy as np
+
+            found = self.store.embeddings_of(self.model_id, [paper_id]).get(paper_id)
+            return None if found is None else np.frombuffer(found, dtype="<f4").copy()
         index = self._index or self.index()
         return index.vector_of(paper_id)
 
     def search(
         self, vector: Any, k: int, allowed: Collection[str] | None = None
     ) -> list[tuple[str, float]]:
+        import numpy as np
+
+        query = np.asarray(vector, dtype="<f4").reshape(DIM).tobytes()
+        native = self.store.nearest(self.model_id, query, k, allowed)
+        if native is not None:  # the database searched its own index (pgvector)
+            return native
         return self.index().search(vector, k, allowed)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.store.nearest import NearestStore
 
 IdentityKey = tuple[str, str]
 
@@ -42,7 +43,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(Protocol):
+class Store(NearestStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str

@@ -15,6 +15,7 @@ from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store import codec, fts5
 from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPaper
+from papersift.store.sqlite_nearest import NearestSQLite
 
 _PAPER_COLUMNS = (
     "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
@@ -52,7 +53,7 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class SqliteStore:
+class SqliteStore(NearestSQLite):
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
 
     def __init__(self, path: Path) -> None:
