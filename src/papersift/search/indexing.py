@@ -96,6 +96,15 @@ def index_papers(
             for j, i in enumerate(work)
         ]
         with store.atomic():
+            # a text changed since it was read (a concurrent ingest) is left for the next run:
+            # checked under the write lock, so no vector is stored as current for old text
+            current = {
+                p.id: content_hash(paper_text(p.title, p.abstract))
+                for p in store.get_many([t.paper_id for t in todo])
+            }
+            rows = [row for row in rows if current.get(row[0]) == row[1]]
+            read = {t.paper_id: h for t, h in zip(todo, hashes, strict=True)}
+            same = [pid for pid in same if current.get(pid) == read[pid]]
             store.put_embeddings(model, rows)
             store.keep_embeddings(model, same)
         embedded += len(work)
