@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from papersift.search.hybrid import Semantic
     from papersift.search.indexing import EmbeddingSearch, IndexReport, Progress
     from papersift.sources.fetch import Fetcher, Page
+    from papersift.store.transfer import TransferReport
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # shipped with the package; see its NOTICE
 DEFAULT_SEARCH_MODE = "hybrid"  # best on CSFCube (bench/relevance.py); keyword without embeddings
@@ -304,3 +305,21 @@ class Radar:
         from papersift.sources.fetch import days_named
 
         return days_named(day=day, week=week, month=month)
+
+    # --- pg (moving a store between backends) ---------------------------------------------------
+    def migrate_to(
+        self, target: str, *, progress: Callable[[str, int], None] | None = None
+    ) -> TransferReport:
+        """Copy this whole store - every table: papers, records, keys, state, embeddings … -
+        into the empty store at ``target`` (a ``postgresql://`` URL, or a SQLite path), in one
+        transaction, with every table's row count checked. ``progress`` gets (table, rows)."""
+        from papersift.store.transfer import copy_store
+
+        if str(target) == self.store.location:
+            raise UsageError("the target is this store itself")
+        home = self.settings.home if self.settings else None
+        destination = open_store(target, home=home)
+        try:
+            return copy_store(self.store, destination, progress=progress)
+        finally:
+            destination.close()

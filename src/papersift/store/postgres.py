@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +30,7 @@ from papersift.model import Links, Paper, Provenance, Record
 from papersift.store import codec, tsquery
 from papersift.store.postgres_base import reason
 from papersift.store.postgres_search import SearchPostgres
+from papersift.store.postgres_transfer import TransferPostgres
 from papersift.store.postgres_vectors import VectorsPostgres
 from papersift.store.protocol import Holder, IdentityKey, NewPaper
 from papersift.store.sqlite import migrations
@@ -45,8 +45,7 @@ PAPER_COLUMNS = (
     "comments, journal_ref, license, upvotes, external_ids, created_at, modified_at"
 )
 _COLUMN_NAMES = PAPER_COLUMNS.split(", ")
-MIGRATION_LOCK = 0x7061_7065_7273_0001  # pg_advisory_lock keys ("papers" …)
-WRITE_LOCK = 0x7061_7065_7273_0002
+MIGRATION_LOCK = 0x7061_7065_7273_0001  # pg_advisory_lock key: one migrator at a time
 POOL_SIZE = 8
 
 
@@ -63,7 +62,7 @@ def is_postgres_url(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://"))
 
 
-class PostgresStore(SearchPostgres, VectorsPostgres):
+class PostgresStore(SearchPostgres, VectorsPostgres, TransferPostgres):
     """:class:`~papersift.store.protocol.Store` on a PostgreSQL database."""
 
     def __init__(self, url: str, *, home: Path | None = None, pool_size: int = POOL_SIZE) -> None:
@@ -135,29 +134,6 @@ class PostgresStore(SearchPostgres, VectorsPostgres):
 
     def close(self) -> None:
         self._pool.close()
-
-    @contextmanager
-    def atomic(self) -> Iterator[None]:
-        import psycopg
-
-        local = self._local
-        if getattr(local, "conn", None) is not None:
-            local.depth += 1
-            try:
-                yield
-            finally:
-                local.depth -= 1
-            return
-        try:
-            with self._pool.connection() as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                local.conn, local.depth = conn, 1
-                try:
-                    yield
-                finally:
-                    local.conn, local.depth = None, 0
-        except psycopg.Error as exc:
-            raise StoreError(f"{self.location}: {reason(exc)}") from exc
 
     # --- identity -----------------------------------------------------------------------------
     def lookup(self, keys: Sequence[IdentityKey]) -> dict[IdentityKey, list[Holder]]:

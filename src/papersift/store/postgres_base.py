@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from papersift.errors import StoreError
 
+WRITE_LOCK = 0x7061_7065_7273_0002  # pg_advisory_xact_lock key: one writer at a time
+
 if TYPE_CHECKING:
     import psycopg
     from psycopg_pool import ConnectionPool
@@ -23,6 +25,29 @@ class PostgresBase:
     home: Path | None
     _local: threading.local
     _pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]]
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        import psycopg
+
+        local = self._local
+        if getattr(local, "conn", None) is not None:
+            local.depth += 1
+            try:
+                yield
+            finally:
+                local.depth -= 1
+            return
+        try:
+            with self._pool.connection() as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                local.conn, local.depth = conn, 1
+                try:
+                    yield
+                finally:
+                    local.conn, local.depth = None, 0
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.location}: {reason(exc)}") from exc
 
     # --- connections --------------------------------------------------------------------------
     @contextmanager

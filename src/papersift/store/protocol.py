@@ -9,6 +9,7 @@ from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store.nearest import NearestStore
+from papersift.store.transfer import TransferStore
 
 IdentityKey = tuple[str, str]
 
@@ -43,7 +44,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(NearestStore, Protocol):
+class Store(NearestStore, TransferStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str

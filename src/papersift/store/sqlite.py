@@ -16,6 +16,7 @@ from papersift.model import Links, Paper, Provenance, QueryNode, Record, SearchF
 from papersift.store import codec, fts5
 from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPaper
 from papersift.store.sqlite_nearest import NearestSQLite
+from papersift.store.sqlite_transfer import TransferSQLite
 
 _PAPER_COLUMNS = (
     "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
@@ -53,7 +54,7 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class SqliteStore(NearestSQLite):
+class SqliteStore(NearestSQLite, TransferSQLite):
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
 
     def __init__(self, path: Path) -> None:
