@@ -41,7 +41,7 @@ def _free_port() -> int:
 class Cluster:
     """One running PostgreSQL cluster in a temporary folder."""
 
-    def __init__(self, bin_dir: Path, name: str) -> None:
+    def __init__(self, bin_dir: Path, name: str, *, durable: bool = False) -> None:
         if not (bin_dir / "initdb").exists():
             raise RuntimeError(
                 f"no PostgreSQL binaries in {bin_dir}: install them "
@@ -57,6 +57,7 @@ class Cluster:
         if self.user:
             shutil.chown(self.data, self.user)
         self.port = 0
+        self.durable = durable  # fsync on, as a real server runs (benchmarks); off for tests
         self._names = count(1)
         self._start()
 
@@ -83,11 +84,14 @@ class Cluster:
         )
         for attempt in range(5):  # a port taken between probing and binding: another one
             self.port = _free_port()
-            options = (
-                f"-h 127.0.0.1 -p {self.port} -k {self.data} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
-                "-c shared_buffers=64MB"
-            )
+            options = f"-h 127.0.0.1 -p {self.port} -k {self.data} -c max_connections=200 "
+            if self.durable:
+                options += "-c shared_buffers=512MB -c maintenance_work_mem=512MB"
+            else:
+                options += (
+                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                    "-c shared_buffers=64MB"
+                )
             try:
                 self._run(
                     str(self.bin / "pg_ctl"),
