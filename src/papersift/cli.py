@@ -678,3 +678,44 @@ def migrate(obj: _Context, target: str, as_json: bool) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# --- serve: the web app and the JSON API -------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--db", "serve_db", metavar="PATH", help="Store to serve (same as the global --db).")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Worker processes (each keeps its own store connection and search index).",
+)
+@click.pass_obj
+def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: int) -> None:
+    """Serve the web app (Today, Search, papers) and the JSON API (/api/v1, docs at /api/docs)."""
+    import uvicorn
+
+    from papersift.web.app import create_app
+
+    settings = Settings.from_env(os.environ, db=serve_db or obj.db, home=obj.home)
+    shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host  # noqa: S104
+    click.echo(f"papersift: serving {settings.db}")
+    click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    os.environ["PAPERSIFT_DB"] = settings.db  # the workers build their app from the environment
+    os.environ["PAPERSIFT_HOME"] = str(settings.home)
+    create_app(settings)  # open (and migrate) the store once, before the workers do
+    uvicorn.run(
+        "papersift.web.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

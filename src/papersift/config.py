@@ -7,7 +7,7 @@ factory) calls :func:`Settings.from_env` and passes the result down.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from papersift.errors import ConfigError
@@ -40,6 +40,11 @@ SETTINGS: tuple[Setting, ...] = (
         "arxiv_delay",
         "seconds between two arXiv requests (arXiv asks for 3); env PAPERSIFT_ARXIV_DELAY",
     ),
+    Setting(
+        "admin_token",
+        "bearer token for the web admin API (ingest uploads); unset: admin API off; "
+        "env PAPERSIFT_ADMIN_TOKEN",
+    ),
 )
 
 
@@ -52,6 +57,7 @@ class Settings:
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     hf_api_url: str = "https://huggingface.co/api"
     arxiv_delay: float = 3.0
+    admin_token: str | None = field(default=None, repr=False)  # a secret: never printed
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: object) -> Settings:

@@ -93,3 +93,13 @@ class FetchError(PapersiftError):
     """A live source could not be reached or answered with an error."""
 
     exit_code = 6
+
+
+class RequestTooLargeError(UsageError):
+    """A request body (an upload, a form) is larger than the server accepts."""
+
+
+class ForbiddenError(PapersiftError):
+    """The caller may not do this (an admin action without the admin token …)."""
+
+    exit_code = 2

@@ -312,3 +312,36 @@ class SearchResult:
             "notes": list(self.notes),
             "hits": [h.as_dict() for h in self.hits],
         }
+
+
+# --- listings (the Today page, daily lists) ----------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ListedPaper:
+    """A paper on a day/week/month list, with why it ranks where it does."""
+
+    paper: Paper
+    day: str  # the (latest) day of the period it was listed on
+    score: float  # trending score (papersift.deliver.trending)
+    saves: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """One page of the papers listed in a period (a day, an ISO week or a month)."""
+
+    period: str  # day | week | month
+    label: str  # 2026-06-23, 2026-W26, 2026-06
+    start: str  # YYYY-MM-DD, inclusive
+    end: str
+    anchor: str  # the day asked for (or the latest day with papers): the period holds it
+    sort: str  # trending | newest
+    items: tuple[ListedPaper, ...]
+    total: int  # papers in the whole period
+    offset: int = 0
+    limit: int = 20
+    previous: str | None = None  # a day of the nearest earlier period with papers
+    next: str | None = None  # a day of the nearest later period with papers
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total

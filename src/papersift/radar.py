@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Self
 
 from papersift.config import Settings
 from papersift.errors import NotFoundError, PapersiftError, UsageError
-from papersift.model import FileReport, Paper, SearchFilters, SearchHit, SearchResult
+from papersift.model import (
+    FileReport,
+    ListedPaper,
+    Listing,
+    Paper,
+    SearchFilters,
+    SearchHit,
+    SearchResult,
+)
 from papersift.sources import ids
 from papersift.sources.base import Input
 from papersift.store import Store, open_store
@@ -305,6 +313,94 @@ class Radar:
         from papersift.sources.fetch import days_named
 
         return days_named(day=day, week=week, month=month)
+
+    # --- web: listings and pages ----------------------------------------------------------------
+    MAX_PAGE = 100  # papers per page of a listing (and per API page)
+
+    def get_many(self, identifiers: Sequence[str]) -> list[Paper]:
+        """The papers with these ids (any id :meth:`get` takes), in the order given; unknown
+        ones are left out, each paper appears once."""
+        found: dict[str, Paper] = {}
+        direct = self.store.get_many(list(dict.fromkeys(identifiers)))
+        by_id = {p.id: p for p in direct}
+        for identifier in identifiers:
+            paper = by_id.get(identifier)
+            if paper is None:
+                try:
+                    paper = self.get(identifier)
+                except NotFoundError:
+                    continue
+            found.setdefault(paper.id, paper)
+        return list(found.values())
+
+    def listing(
+        self,
+        period: str = "day",
+        day: str | date | None = None,
+        sort: str = "trending",
+        *,
+        offset: int = 0,
+        limit: int = 20,
+    ) -> Listing:
+        """One page of the papers listed in the day, ISO week or month holding ``day``
+        (YYYY-MM-DD; default: the latest day with papers), ranked ``trending`` (upvotes and
+        local saves with time decay: :mod:`papersift.deliver.trending`) or ``newest``. The
+        listing names the nearest earlier and later periods that have papers."""
+        from papersift.deliver.trending import PERIODS, SORTS, rank, span
+
+        if period not in PERIODS:
+            raise UsageError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+        if sort not in SORTS:
+            raise UsageError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if offset < 0 or not 1 <= limit <= self.MAX_PAGE:
+            raise UsageError(f"offset must be >= 0 and limit between 1 and {self.MAX_PAGE}")
+        if day is None:
+            today = date.today().isoformat()
+            last = self.store.listing_last_day(until=today) or self.store.listing_last_day()
+            anchor = date.fromisoformat(last) if last else date.today()
+        elif isinstance(day, date):
+            anchor = day
+        else:
+            try:
+                anchor = date.fromisoformat(day.strip())
+            except ValueError:
+                raise UsageError(f"date must be YYYY-MM-DD, not {day!r}") from None
+        days = span(period, anchor)
+        start, end = days.start.isoformat(), days.end.isoformat()
+        entries = self.store.listed_between(start, end)
+        latest = max((e.day for e in entries), default=end)  # a period still under way ages
+        ranked = rank(  # its papers to its last day with papers, not to its end
+            entries,
+            sort=sort,
+            until=min(days.end, date.fromisoformat(latest[:10])),
+            saves=self.listing_saves([e.paper_id for e in entries]),
+        )
+        page = ranked[offset : offset + limit]
+        papers = {p.id: p for p in self.store.get_many([r.paper_id for r in page])}
+        previous, following = self.store.listing_neighbours(start, end)
+        return Listing(
+            period=period,
+            label=days.label,
+            start=start,
+            end=end,
+            anchor=anchor.isoformat(),
+            sort=sort,
+            items=tuple(
+                ListedPaper(papers[r.paper_id], r.day, r.score, r.saves)
+                for r in page
+                if r.paper_id in papers
+            ),
+            total=len(ranked),
+            offset=offset,
+            limit=limit,
+            previous=previous,
+            next=following,
+        )
+
+    def listing_saves(self, paper_ids: Sequence[str]) -> Mapping[str, int]:
+        """How many local readers saved each of these papers (trending counts saves). Accounts
+        fill this in; until then nobody has saved anything."""
+        return {}
 
     # --- pg (moving a store between backends) ---------------------------------------------------
     def migrate_to(

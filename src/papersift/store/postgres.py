@@ -29,6 +29,7 @@ from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, Record
 from papersift.store import codec, tsquery
 from papersift.store.postgres_base import reason
+from papersift.store.postgres_listings import ListingsPostgres
 from papersift.store.postgres_search import SearchPostgres
 from papersift.store.postgres_transfer import TransferPostgres
 from papersift.store.postgres_vectors import VectorsPostgres
@@ -62,7 +63,7 @@ def is_postgres_url(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://"))
 
 
-class PostgresStore(SearchPostgres, VectorsPostgres, TransferPostgres):
+class PostgresStore(SearchPostgres, VectorsPostgres, TransferPostgres, ListingsPostgres):
     """:class:`~papersift.store.protocol.Store` on a PostgreSQL database."""
 
     def __init__(self, url: str, *, home: Path | None = None, pool_size: int = POOL_SIZE) -> None:

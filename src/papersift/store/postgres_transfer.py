@@ -89,8 +89,14 @@ class TransferPostgres(PostgresBase):
                     db.execute(f"ALTER TABLE {_name(table)} ENABLE TRIGGER USER")
 
     def import_rows(
-        self, table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[tuple[object, ...]],
+        *,
+        replace: bool = False,
     ) -> int:
+        """(``replace`` changes nothing here: the triggers are off during a bulk load.)"""
         have = set(self.table_columns(table))
         derived = {
             column: how

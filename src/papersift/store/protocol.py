@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.store.listings import ListingStore
 from papersift.store.nearest import NearestStore
 from papersift.store.transfer import TransferStore
 
@@ -44,7 +45,7 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(NearestStore, TransferStore, Protocol):
+class Store(NearestStore, TransferStore, ListingStore, Protocol):
     """A durable home for papers and the records they were merged from."""
 
     location: str

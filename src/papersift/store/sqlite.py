@@ -15,6 +15,7 @@ from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store import codec, fts5
 from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPaper
+from papersift.store.sqlite_listings import ListingsSQLite
 from papersift.store.sqlite_nearest import NearestSQLite
 from papersift.store.sqlite_transfer import TransferSQLite
 
@@ -54,7 +55,7 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class SqliteStore(NearestSQLite, TransferSQLite):
+class SqliteStore(NearestSQLite, TransferSQLite, ListingsSQLite):
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
 
     def __init__(self, path: Path) -> None:

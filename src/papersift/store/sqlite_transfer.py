@@ -49,10 +49,15 @@ class TransferSQLite:
             self._db.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
 
     def import_rows(
-        self, table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[tuple[object, ...]],
+        *,
+        replace: bool = False,
     ) -> int:
-        if table == "changes":  # the log as the source kept it, not what the inserts wrote
-            self._db.execute("DELETE FROM changes")
+        if replace:  # SQLite's triggers cannot be turned off: what they wrote gives way
+            self._db.execute(f"DELETE FROM {_name(table)}")
         marks = ", ".join("?" * len(columns))
         before = self.count_rows(table)
         self._db.executemany(

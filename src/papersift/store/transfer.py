@@ -24,7 +24,9 @@ from papersift.errors import StoreError
 class Table:
     name: str
     order: str  # a unique sort key: rows are streamed in this order
-    derived: bool = False  # rebuildable from other tables (copied all the same, when present)
+    # written by the target's own triggers as other tables arrive (a target that cannot turn
+    # its triggers off, SQLite, clears them first: the source's rows are the ones kept)
+    by_triggers: bool = False
 
 
 TABLES: tuple[Table, ...] = (
@@ -32,9 +34,10 @@ TABLES: tuple[Table, ...] = (
     Table("records", "hash"),
     Table("provenance", "record_hash, origin, ref"),
     Table("identifiers", "value, kind, paper_id"),
-    Table("changes", "seq"),
+    Table("changes", "seq", by_triggers=True),
     Table("state", "key"),
-    Table("embeddings", "seq", derived=True),
+    Table("embeddings", "seq"),
+    Table("paper_days", "day, paper_id", by_triggers=True),  # 0005_listings (web)
 )
 
 # tables that are the backend's own machinery, never copied (the SQLite FTS5 index and its
@@ -69,9 +72,15 @@ class TransferStore(Protocol):
         ...
 
     def import_rows(
-        self, table: str, columns: Sequence[str], rows: Iterable[tuple[object, ...]]
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[tuple[object, ...]],
+        *,
+        replace: bool = False,
     ) -> int:
-        """Load ``rows`` into ``table`` (inside :meth:`bulk_load`); how many."""
+        """Load ``rows`` into ``table`` (inside :meth:`bulk_load`); how many. ``replace``: the
+        table may hold rows its triggers wrote during this load; they go first."""
         ...
 
 
@@ -123,7 +132,9 @@ def copy_store(
                 raise StoreError(f"{target.location}: has no table {table.name!r} to copy into")
             columns = [c for c in have if c in want]
             rows = source.export_rows(table.name, columns, table.order)
-            report.tables[table.name] = target.import_rows(table.name, columns, rows)
+            report.tables[table.name] = target.import_rows(
+                table.name, columns, rows, replace=table.by_triggers
+            )
             if progress:
                 progress(table.name, report.tables[table.name])
         for name, copied in report.tables.items():

@@ -1,0 +1,90 @@
+"""The app factory: the pages, the JSON API, static files, one error handler, one guard."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from os import PathLike
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+import papersift
+from papersift.config import Settings
+from papersift.errors import PapersiftError
+from papersift.radar import Radar
+from papersift.web import api, errors
+from papersift.web.guard import MAX_BODY, Guard
+from papersift.web.pages import routers
+from papersift.web.render import STATIC, static_url
+
+
+class _Static(StaticFiles):
+    """Static files: their URLs carry a content hash (render.static_url), so they never
+    change under a URL and may be kept a year."""
+
+    def file_response(
+        self,
+        full_path: PathLike[str] | str,
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["cache-control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+def create_app(
+    settings: Settings | None = None, *, radar: Radar | None = None, max_body: int = MAX_BODY
+) -> FastAPI:
+    """The web app over ``radar`` (or a Radar opened on ``settings``, closed on shutdown)."""
+    if radar is None:
+        if settings is None:
+            raise PapersiftError("create_app needs settings or a radar")
+        owned: Radar | None = Radar.open(settings)
+        radar = owned
+    else:
+        owned = None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned is not None:
+            owned.close()
+
+    app = FastAPI(
+        title="papersift",
+        version=papersift.__version__,
+        description="A self-hostable research paper radar: search, daily lists and papers.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # FastAPI's docs load scripts from a CDN; /api/docs is ours
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.radar = radar
+    app.add_exception_handler(PapersiftError, errors.handle)
+    app.add_exception_handler(RequestValidationError, errors.handle)
+    app.add_exception_handler(HTTPException, errors.handle)
+    app.add_exception_handler(errors.WebError, errors.handle)
+    app.include_router(api.router)
+    for router in routers():
+        app.include_router(router)
+    app.mount("/static", _Static(directory=str(STATIC)), name="static")
+    app.add_api_route(
+        "/favicon.ico",
+        lambda: RedirectResponse(static_url("favicon.svg"), status_code=301),
+        include_in_schema=False,
+    )
+    app.add_middleware(Guard, max_body=max_body)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For uvicorn workers (``--factory``): settings from PAPERSIFT_* variables."""
+    return create_app(Settings.from_env(os.environ))

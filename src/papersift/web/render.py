@@ -1,0 +1,124 @@
+"""Rendering: the Jinja2 environment (autoescaping everything), page and JSON responses, and
+the small text helpers templates use (excerpts, highlighted matches, dates)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jinja2
+import orjson
+from markupsafe import Markup, escape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+# The navigation every page shows: (label, path). Areas add theirs here (one line each).
+NAV: list[tuple[str, str]] = [
+    ("Today", "/"),
+    ("Search", "/search"),
+    ("Library", "/library"),
+    ("Digest", "/digest"),
+]
+# Links at the right of the header for a visitor who is not signed in (accounts replace them
+# through a context hook that sets ``account_links``).
+ACCOUNT_LINKS: list[tuple[str, str]] = [("Sign in", "/signin"), ("Sign up", "/signup")]
+
+# Callables (request) -> dict merged into every page's context: accounts add the signed-in
+# user and the CSRF token here, without touching the pages of other areas.
+CONTEXT_HOOKS: list[Callable[[Request], dict[str, Any]]] = []
+
+STATIC = resources.files("papersift.web").joinpath("static")
+
+
+@cache
+def static_version(name: str) -> str:
+    """A content hash of a static file, for cache-busting URLs (served as immutable)."""
+    return hashlib.sha256(STATIC.joinpath(name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    return f"/static/{name}?v={static_version(name)}"
+
+
+def excerpt(text: str | None, length: int = 280) -> str:
+    """The start of ``text``, cut at a word, with an ellipsis when cut."""
+    text = " ".join((text or "").split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0].rstrip(",;:.")
+    return cut + "…"
+
+
+def highlight(text: str | None, terms: Iterable[str]) -> Markup:
+    """``text`` escaped, with each whole-word occurrence of ``terms`` wrapped in <mark>."""
+    words = sorted({t for t in terms if t and t.strip()}, key=len, reverse=True)
+    if not words or not text:
+        return escape(text or "")
+    pattern = re.compile(
+        r"(?<!\w)(" + "|".join(re.escape(w) for w in words) + r")(?!\w)", re.IGNORECASE
+    )
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(str(escape(text[last : match.start()])))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    out.append(str(escape(text[last:])))
+    return Markup("".join(out))  # noqa: S704 - every piece of text was escaped above
+
+
+def authors(names: Iterable[str], limit: int = 6) -> str:
+    names = list(names)
+    if len(names) <= limit:
+        return ", ".join(names)
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
+def day(value: str | None) -> str:
+    return (value or "")[:10]
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("papersift.web", "templates"),
+        autoescape=True,  # every template, whatever its name: titles and abstracts are untrusted
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(excerpt=excerpt, highlight=highlight, authors=authors, day=day)
+    env.globals.update(static_url=static_url, nav=NAV)
+    return env
+
+
+def page(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """A full HTML page (or, with ``fragment=True`` in the context, a bare template)."""
+    values: dict[str, Any] = {
+        "request": request,
+        "path": request.url.path,
+        "account_links": ACCOUNT_LINKS,
+        "title": None,
+    }
+    for hook in CONTEXT_HOOKS:
+        values.update(hook(request))
+    values.update(context)
+    html = environment().get_template(template).render(values)
+    return HTMLResponse(html, status_code=status)
+
+
+class JSONBody(Response):
+    """JSON via orjson (fast, and always valid UTF-8)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json_response(content: Any, *, status: int = 200) -> Response:
+    return JSONBody(content, status_code=status)

@@ -1,0 +1,132 @@
+"""The pages: Today, Search, Paper, the placeholders, errors, escaping and caching headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from papersift.web.guard import CSP
+from tests.web.conftest import XSS_ID, XSS_TITLE
+
+PAPER = "2606.24775"
+
+
+def test_today_lists_the_latest_day_trending(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Papers of 2026-07-03" in page.text
+    votes = [int(v) for v in re.findall(r'class="votes" title="upvotes">▲ (\d+)', page.text)]
+    assert len(votes) >= 10 and votes == sorted(votes, reverse=True)
+    assert 'rel="prev" href="/?period=day&amp;date=2026-07-02&amp;sort=trending"' in page.text
+
+
+def test_today_week_month_newest_and_paging(client: TestClient) -> None:
+    week = client.get("/?period=week&date=2026-06-24")
+    assert "week 2026-W26" in week.text and "2026-06-22 to 2026-06-28" in week.text
+    month = client.get("/?period=month&date=2026-06-24&sort=newest")
+    assert "Papers of 2026-06" in month.text
+    dates = re.findall(r'<time datetime="([\d-]+)"', month.text)
+    assert dates and dates == sorted(dates, reverse=True)
+    second = client.get("/?period=month&date=2026-06-24&page=2")
+    assert "Page 2 of" in second.text
+    assert client.get("/?period=decade").status_code == 400
+    assert client.get("/?page=0").status_code == 400
+
+
+def test_search_page_keeps_the_query_and_highlights(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "diffusion", "mode": "keyword"})
+    assert page.status_code == 200
+    assert 'value="diffusion"' in page.text
+    assert "<mark>diffusion</mark>" in page.text.lower()
+    fragment = client.get("/search", params={"q": "diffusion", "fragment": "1"})
+    assert "<html" not in fragment.text and "card" in fragment.text
+    empty = client.get("/search")
+    assert "Type words" in empty.text
+    nothing = client.get("/search", params={"q": "zzqqxxnothing", "mode": "keyword"})
+    assert "Nothing found" in nothing.text
+    assert client.get("/search", params={"q": "x" * 600}).status_code == 400
+
+
+def test_paper_page_has_everything(client: TestClient) -> None:
+    page = client.get(f"/papers/{PAPER}")
+    assert page.status_code == 200
+    assert "Are We Ready For An Agent-Native Memory System?" in page.text
+    assert "Similar papers" in page.text
+    similar = re.findall(r'<li data-item><a href="/papers/([^"]+)"', page.text)
+    assert len(similar) == 8 and PAPER not in similar
+    assert "Sources" in page.text and "hf-daily" in page.text
+
+
+def test_paper_page_renders_latex_as_text(client: TestClient) -> None:
+    found = client.get("/api/v1/search", params={"q": "rightarrow", "mode": "keyword"}).json()
+    # abstracts with LaTeX arrows are stored clean: the page never shows the raw command
+    for hit in found["hits"][:3]:
+        page = client.get(f"/papers/{hit['id']}")
+        assert "\\rightarrow" not in page.text
+
+
+def test_unknown_paper_page_is_a_404_page(client: TestClient) -> None:
+    page = client.get("/papers/9999.99999")
+    assert page.status_code == 404
+    assert "Not found" in page.text and "9999.99999" in page.text
+    assert "Traceback" not in page.text
+
+
+@pytest.mark.parametrize("path", ["/library", "/digest", "/signin", "/signup"])
+def test_placeholder_pages_exist(client: TestClient, path: str) -> None:
+    page = client.get(path)
+    assert page.status_code == 200
+    assert 'aria-current="page"' in page.text
+
+
+def test_hostile_title_is_escaped_everywhere(client: TestClient) -> None:
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    for url in (f"/papers/{XSS_ID}", "/?date=2026-07-03&sort=newest&period=month"):
+        page = client.get(url)
+        assert XSS_TITLE not in page.text, url
+        assert '<img src=x onerror="alert(2)">' not in page.text
+    assert escaped in client.get(f"/papers/{XSS_ID}").text
+    found = client.get("/search", params={"q": "script alert", "mode": "keyword"}).text
+    assert XSS_TITLE not in found and "alert" in found
+
+
+def test_security_and_cache_headers(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.headers["content-security-policy"] == CSP
+    assert "script-src 'self'" in CSP and "unsafe-inline" not in CSP
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["cache-control"] == "no-cache"
+    etag = page.headers["etag"]
+    again = client.get("/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    changed = client.get("/?period=week", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    css = re.search(r'href="(/static/app\.css\?v=\w+)"', page.text)
+    assert css
+    static = client.get(css.group(1))
+    assert static.status_code == 200 and "immutable" in static.headers["cache-control"]
+    assert client.get("/api/v1/papers/nope").headers["content-security-policy"] == CSP
+
+
+def test_no_inline_script_or_style(client: TestClient) -> None:
+    for url in ("/", "/search?q=agent", f"/papers/{PAPER}", "/api/docs", "/library"):
+        text = client.get(url).text
+        assert "<script>" not in text and "<style" not in text and " style=" not in text, url
+        assert " on" + "click=" not in text
+        assert "http://" not in text.replace("http://www.w3.org", "") or url == f"/papers/{PAPER}"
+
+
+def test_unexpected_errors_are_500_without_a_trace(client: TestClient) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    client.app.state.radar.listing = broken  # type: ignore[attr-defined]
+    api = client.get("/api/v1/daily")
+    assert api.status_code == 500
+    assert api.json()["error"]["code"] == "internal"
+    assert "secret internals" not in api.text and "Traceback" not in api.text
+    page = client.get("/")
+    assert page.status_code == 500 and "secret internals" not in page.text
