@@ -43,6 +43,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pgdb import Postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT.parent / "shared" / "data" / "arxiv-daily-cs-corpus").glob("papers-*.gz"))
 SCALES = {"60k": 0, "1m": 1_000_000}
@@ -80,34 +82,6 @@ WHERE (ks.k - 1) * :real + a.r <= :extra
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class Postgres:
-    """A throwaway database on the server of ``url`` (created now, dropped by :meth:`drop`)."""
-
-    def __init__(self, url: str) -> None:
-        import os
-
-        import psycopg
-
-        self.server = url
-        self.name = f"papersift_bench_{os.getpid()}"
-        with psycopg.connect(url, autocommit=True) as db:
-            db.execute(f"CREATE DATABASE {self.name}")
-        self.url = url.rsplit("/", 1)[0] + "/" + self.name
-
-    def execute(self, sql: str, params: Any = ()) -> list[Any]:
-        import psycopg
-
-        with psycopg.connect(self.url, autocommit=True) as db:
-            cursor = db.execute(sql, params)
-            return cursor.fetchall() if cursor.description else []
-
-    def drop(self) -> None:
-        import psycopg
-
-        with psycopg.connect(self.server, autocommit=True) as db:
-            db.execute(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
 
 
 def child(folder: Path, target: int, ann: bool, server: str | None = None) -> dict[str, Any]:
