@@ -3,11 +3,7 @@
     .venv/bin/python bench/search.py            # both scales
     .venv/bin/python bench/search.py 60k        # the real corpus (59,771 papers)
     .venv/bin/python bench/search.py 1m         # 1,000,000 papers (the corpus expanded)
-    .venv/bin/python bench/search.py 60k --db postgresql://user@host/postgres   # on PostgreSQL
-
-With ``--db`` the store is a new database created on that PostgreSQL server for each run (and
-dropped after); the full-text "build" step is then a REINDEX of the GIN index, and with pgvector
-the vector index is the server's HNSW index (built as the vectors are stored).
+    .venv/bin/python bench/search.py 60k --keep /tmp/bench   # keep the store; reuse it next time
 
 Each scale runs in a child process (its peak RSS is its own) over a fresh store:
 
@@ -18,14 +14,17 @@ Each scale runs in a child process (its peak RSS is its own) over a fresh store:
   and lengths; for scale only), then the full-text index rebuilt.
 
 Vectors: embedding 60k abstracts takes ~50 minutes on this machine, so every paper gets a
-random unit vector (seeded), labelled "random vectors": search latency does not depend on the
-values. Queries are still embedded by the real model, each query new to its cache. The vector
-index is papersift's own (``Radar.embeddings().index()``): exact below 100k vectors; at 1M it
-searches exactly unless an HNSW graph is built, which for 1M vectors takes longer than this
-bench may run (``--ann`` includes it).
+made-up vector (seeded): real-like by default (mixes of real embeddings, bench/synthetic.py),
+or random unit vectors (``--vectors random``, the worst case for a graph). Exact search does not
+care; a graph's speed and recall do. Queries are embedded by the real model, each new to its
+cache. The vector index is papersift's own (``Radar.embeddings().index()``), as ``papersift
+index`` leaves it: from 50,000 vectors an HNSW graph (so at 60k, build time included); at 1M
+the graph is built only with ``--ann`` (~15 minutes of both cores), else search is exact. The
+last lines give the graph's recall@10 against exact search for the real query vectors.
 
 Queries: 100 per mode after 5 warm-up ones, 2-4 words taken from real titles (seeded), limit
-10; "similar" asks for 100 random papers. p50/p95 in milliseconds.
+10; "similar" asks for 100 random papers. The modes take turns query by query, after the store
+file was read once (a running server's page cache is warm). p50/p95 in milliseconds.
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ import argparse
 import json
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,8 +42,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from pgdb import Postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = sorted((ROOT.parent / "shared" / "data" / "arxiv-daily-cs-corpus").glob("papers-*.gz"))
@@ -84,23 +82,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(folder: Path, target: int, ann: bool, server: str | None = None) -> dict[str, Any]:
-    """Build the store, time the searches; what was measured."""
-    pg = Postgres(server) if server else None
-    try:
-        return _child(folder, target, ann, pg)
-    finally:
-        if pg:
-            pg.drop()
-
-
-def _child(folder: Path, target: int, ann: bool, pg: Postgres | None) -> dict[str, Any]:
+def child(folder: Path, target: int, ann: bool, kind: str) -> dict[str, Any]:
+    """Build the store (or reuse the one ``--keep`` left in ``folder``), time the searches;
+    what was measured."""
     import numpy as np
 
     from papersift.config import Settings
     from papersift.radar import Radar
+    from papersift.search.indexing import sync_ann, vectors_folder
+    from papersift.search.query import STOPWORDS, tokens
 
-    out: dict[str, Any] = {"backend": "postgresql" if pg else "sqlite"}
+    out: dict[str, Any] = {}
 
     def clock(name: str, run: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -109,14 +101,20 @@ def _child(folder: Path, target: int, ann: bool, pg: Postgres | None) -> dict[st
         out[f"{name}_peak_mb"] = _peak_mb()
         return value
 
-    radar = Radar.open(Settings(home=folder, db=pg.url if pg else str(folder / "bench.sqlite3")))
+    radar = Radar.open(Settings(home=folder, db=str(folder / "bench.sqlite3")))
     store: Any = radar.store
-    clock("ingest", lambda: list(radar.ingest(radar.inputs([str(p) for p in CORPUS]))))
-    real = store.count_papers()
-    if pg:
-        return _postgres(pg, radar, out, clock, target, real)
     db = store._db
-    if target > real:
+    embeddings = radar.embeddings()
+    model = embeddings.model_id
+    built = db.execute(
+        "SELECT count(*) FROM embeddings WHERE model = ? AND content_hash = ?", (model, kind)
+    ).fetchone()[0]
+    reuse = built > 0 and built == store.count_papers()
+    if not reuse:
+        db.execute("DELETE FROM embeddings")
+        clock("ingest", lambda: list(radar.ingest(radar.inputs([str(p) for p in CORPUS]))))
+    real = db.execute("SELECT count(*) FROM papers WHERE id NOT GLOB '*s[0-9]*'").fetchone()[0]
+    if target > store.count_papers():
 
         def expand() -> None:
             with store.atomic():
@@ -127,75 +125,43 @@ def _child(folder: Path, target: int, ann: bool, pg: Postgres | None) -> dict[st
 
         clock("expand", expand)
     out["papers"] = store.count_papers()
-    clock("fts_build", store.fulltext_rebuild)
-
-    embeddings = radar.embeddings()
-    model = embeddings.model_id
-    ids = [r[0] for r in db.execute("SELECT id FROM papers ORDER BY id")]
+    if not reuse:
+        clock("fts_build", store.fulltext_rebuild)
+    ids = [r[0] for r in db.execute("SELECT id FROM papers ORDER BY rowid")]
     rng = np.random.default_rng(0)
 
-    def put_vectors() -> None:  # random unit vectors under the real model's id
+    def put_vectors() -> None:  # made-up vectors under the real model's id
+        if kind == "real-like":
+            from synthetic import real_like
+
+            matrix, _ = real_like(len(ids), rng, queries=1)
         for start in range(0, len(ids), 20_000):
             chunk = ids[start : start + 20_000]
-            vectors = rng.standard_normal((len(chunk), 384), dtype=np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            rows = [(pid, "random", v.tobytes()) for pid, v in zip(chunk, vectors, strict=True)]
+            if kind == "real-like":
+                vectors = matrix[start : start + len(chunk)]
+            else:
+                vectors = rng.standard_normal((len(chunk), 384), dtype=np.float32)
+                vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+            rows = [(pid, kind, v.tobytes()) for pid, v in zip(chunk, vectors, strict=True)]
             with store.atomic():
                 store.put_embeddings(model, rows)
 
-    clock("vectors_store", put_vectors)
-    if ann:
-        from papersift.search.indexing import sync_ann
-
+    if not reuse:
+        shutil.rmtree(vectors_folder(store), ignore_errors=True)
+        clock("vectors_store", put_vectors)
+    if ann:  # what `papersift index` does from ANN_MIN vectors up
         out["ann"] = clock("ann_build", lambda: sync_ann(store, model))
+    else:
+        shutil.rmtree(vectors_folder(store), ignore_errors=True)
     clock("vector_index_load", embeddings.index)
     clock("encoder_load", lambda: embeddings.encoder)
     out["db_mb"] = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
-    titles = [
-        r[0] for r in db.execute("SELECT title FROM papers WHERE rowid <= ? ORDER BY id", (real,))
-    ]
-    return _queries(radar, out, ids, titles)
-
-
-def _postgres(
-    pg: Postgres, radar: Any, out: dict[str, Any], clock: Any, target: int, real: int
-) -> dict[str, Any]:
-    """The PostgreSQL run: the same steps as far as they apply (no 1M expansion yet)."""
-    import numpy as np
-
-    if target > real:
-        raise SystemExit("bench/search.py --db: only the 60k scale runs on PostgreSQL so far")
-    store = radar.store
-    out["papers"] = store.count_papers()
-    clock("fts_build", lambda: pg.execute("REINDEX INDEX papers_search"))
-    embeddings = radar.embeddings()
-    model = embeddings.model_id
-    ids = [r[0] for r in pg.execute("SELECT id FROM papers ORDER BY id")]
-    rng = np.random.default_rng(0)
-
-    def put_vectors() -> None:  # random unit vectors under the real model's id
-        for start in range(0, len(ids), 5_000):
-            chunk = ids[start : start + 5_000]
-            vectors = rng.standard_normal((len(chunk), 384), dtype=np.float32)
-            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-            rows = [(pid, "random", v.tobytes()) for pid, v in zip(chunk, vectors, strict=True)]
-            with store.atomic():
-                store.put_embeddings(model, rows)
-
-    clock("vectors_store", put_vectors)
-    out["native_vectors"] = store.native_nearest(model)
-    if not out["native_vectors"]:
-        clock("vector_index_load", embeddings.index)
-    clock("encoder_load", lambda: embeddings.encoder)
-    out["db_mb"] = pg.execute("SELECT pg_database_size(current_database())")[0][0] / 2**20
-    titles = [r[0] for r in pg.execute("SELECT title FROM papers ORDER BY id")]
-    return _queries(radar, out, ids, titles)
-
-
-def _queries(radar: Any, out: dict[str, Any], ids: list[str], titles: list[str]) -> dict[str, Any]:
-    from papersift.search.query import STOPWORDS, tokens
+    with open(store.location, "rb") as stream:  # a running server's page cache is warm
+        while stream.read(1 << 24):
+            pass
 
     pick = random.Random(7)
+    titles = [r[0] for r in db.execute("SELECT title FROM papers WHERE rowid <= ?", (real,))]
 
     def query() -> str:
         words = [w for w in tokens(pick.choice(titles)) if w not in STOPWORDS and not w.isdigit()]
@@ -205,43 +171,56 @@ def _queries(radar: Any, out: dict[str, Any], ids: list[str], titles: list[str])
 
     queries = [query() for _ in range(105)]
     sample = [ids[pick.randrange(len(ids))] for _ in range(105)]
-
-    def measure(name: str, run: Callable[[str], object], items: list[str]) -> None:
-        for item in items[:5]:
-            run(item)
-        times = []
-        for item in items[5:]:
+    # the suffixes keep the words but make a new text: each mode embeds its queries afresh
+    runs: dict[str, Callable[[int], object]] = {
+        "keyword": lambda i: radar.search(queries[i], mode="keyword"),
+        "semantic": lambda i: radar.search(queries[i] + " .", mode="semantic"),
+        "hybrid": lambda i: radar.search(queries[i] + " ..", mode="hybrid"),
+        "hybrid, filtered": lambda i: radar.search(
+            queries[i] + " ...", mode="hybrid", category="cs.CL", since="2026-01"
+        ),
+        "similar": lambda i: radar.similar(sample[i]),
+        "similar, diversified": lambda i: radar.similar(sample[i], diversify=0.7),
+    }
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for i in range(len(queries)):  # the modes take turns: none gets a warmer machine
+        for name, call in runs.items():
             start = time.perf_counter()
-            run(item)
-            times.append((time.perf_counter() - start) * 1000)
-        times.sort()
+            call(i)
+            if i >= 5:  # the first five warm up
+                times[name].append((time.perf_counter() - start) * 1000)
+    for name, taken in times.items():
+        taken.sort()
         out[name] = {
-            "p50": statistics.median(times),
-            "p95": times[round(len(times) * 0.95) - 1],
-            "mean": statistics.fmean(times),
+            "p50": statistics.median(taken),
+            "p95": taken[round(len(taken) * 0.95) - 1],
+            "mean": statistics.fmean(taken),
         }
 
-    # the suffixes keep the words but make a new text: each mode embeds its queries afresh
-    measure("keyword", lambda q: radar.search(q, mode="keyword"), queries)
-    measure("semantic", lambda q: radar.search(q + " .", mode="semantic"), queries)
-    measure("hybrid", lambda q: radar.search(q + " ..", mode="hybrid"), queries)
-    measure(
-        "hybrid, filtered",
-        lambda q: radar.search(q + " ...", mode="hybrid", category="cs.CL", since="2026-01"),
-        queries,
-    )
-    measure("similar", lambda pid: radar.similar(pid), sample)
-    measure("similar, diversified", lambda pid: radar.similar(pid, diversify=0.7), sample)
+    # the vector index against exact search, for the real query vectors used above
+    index = embeddings.index()
+    n = len(index)
+    matrix = index._matrix[:n]
+    found = 0
+    for text in queries[5:]:
+        vector = embeddings.encode_query(text + " .")
+        exact = set(np.argpartition(-(matrix @ vector), 10)[:10].tolist())
+        found += len(exact & {index._row[pid] for pid, _ in index.search(vector, 10)})
+    out["recall"] = found / (10 * len(queries[5:]))
+    out["graph"] = index._ann is not None
     out["peak_mb"] = _peak_mb()
+    out["kind"] = kind
     out["queries"] = queries[:8]
     radar.close()
     return out
 
 
-def run(scale: str, ann: bool, server: str | None = None) -> dict[str, Any]:
+def run(scale: str, ann: bool, kind: str, keep: Path | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        args = [__file__, "--child", tmp, str(SCALES[scale]), "--ann" if ann else "--exact"]
-        args += [server] if server else []
+        folder = keep / scale if keep else Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        how = "--ann" if ann else "--exact"
+        args = [__file__, "--child", str(folder), str(SCALES[scale]), how, kind]
         done = subprocess.run([sys.executable, *args], check=False, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(done.stderr[-3000:])
@@ -250,10 +229,8 @@ def run(scale: str, ann: bool, server: str | None = None) -> dict[str, Any]:
 
 
 def report(scale: str, r: dict[str, Any]) -> None:
-    backend = r.get("backend", "sqlite")
-    if r.get("native_vectors"):
-        backend += " + pgvector HNSW"
-    print(f"\n{scale} on {backend}: {r['papers']:,} papers, random vectors (384-d), limit 10")
+    how = "HNSW graph" if r["graph"] else "exact search"
+    print(f"\n{scale}: {r['papers']:,} papers, {r['kind']} vectors (384-d, {how}), limit 10")
     print(f"{'query':<24}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
     for mode in MODES:
         t = r[mode]
@@ -262,6 +239,7 @@ def report(scale: str, r: dict[str, Any]) -> None:
     for step in STEPS:
         if step in r:
             print(f"{step:<24}{r[step]:>9.1f}{r[step + '_peak_mb']:>13,.0f}")
+    print(f"vector search recall@10 against exact, for the semantic queries: {r['recall']:.3f}")
     print(f"store on disk: {r['db_mb']:,.0f} MB; peak RSS of the run: {r['peak_mb']:,.0f} MB")
     print("sample queries: " + ", ".join(repr(q) for q in r["queries"]))
     sys.stdout.flush()
@@ -270,22 +248,35 @@ def report(scale: str, r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
-        folder, target, how = argv[1:4]
-        server = argv[4] if len(argv) > 4 else None
-        print(json.dumps(child(Path(folder), int(target), how == "--ann", server)))
+        folder, target, how, kind = argv[1:5]
+        print(json.dumps(child(Path(folder), int(target), how == "--ann", kind)))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scales", nargs="*", help="60k and/or 1m (default: both)")
-    parser.add_argument("--ann", action="store_true", help="build the HNSW graph (1M: slow)")
     parser.add_argument(
-        "--db", metavar="URL", help="a PostgreSQL server (postgresql://…): run on a new database"
+        "--ann",
+        action="store_true",
+        help="build the HNSW graph at 1M too (~15 min of both cores); 60k always has one",
+    )
+    parser.add_argument(
+        "--vectors",
+        choices=("real-like", "random"),
+        default="real-like",
+        help="made-up document vectors: mixes of real embeddings (bench/synthetic.py), or "
+        "random unit vectors (the worst case for a graph)",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the stores in this folder and keep them; a later run reuses them (the "
+        "build steps are then not timed)",
     )
     args = parser.parse_args(argv)
     for scale in args.scales or list(SCALES):
         if scale not in SCALES:
             parser.error(f"unknown scale {scale!r}: choose from {', '.join(SCALES)}")
         started = time.perf_counter()
-        report(scale, run(scale, args.ann, args.db))
+        report(scale, run(scale, args.ann or scale == "60k", args.vectors, args.keep))
         print(f"({time.perf_counter() - started:.0f} s)")
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · python {sys.version.split()[0]}")
 

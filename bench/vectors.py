@@ -2,10 +2,9 @@
 
     .venv/bin/python bench/vectors.py [--sizes 60000,100000,200000,1000000] [--ann 100000,1000000]
 
-Vectors are real-like: each is a randomly weighted mix of three real paper embeddings (the
-bundled sample's, made by papersift's encoder) plus noise, so neighbourhoods have the shape of
-a real corpus;
-queries are held-out real embeddings, perturbed. Everything runs through
+Vectors are real-like (bench/synthetic.py): each is a randomly weighted mix of three real paper
+embeddings plus noise, so neighbourhoods have the shape of a real corpus; queries are held-out
+real embeddings, perturbed. Everything runs through
 :class:`papersift.search.vectors.VectorIndex` (exact search, ``allowed`` filters, the graph
 ``save_ann`` builds). Prints, per size: exact p50/p95 (unfiltered and with 10% / 50% of
 papers allowed) and, where asked, the graph's build time, file size, p50/p95 and recall@10
@@ -23,29 +22,10 @@ from pathlib import Path
 import numpy as np
 
 from papersift.config import Settings
-from papersift.radar import SAMPLE_DIR, Radar
+from papersift.radar import Radar
 from papersift.search import vectors
 from papersift.search.vectors import VectorIndex
-
-QUERIES = 200
-
-
-def real_like(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    with np.load(SAMPLE_DIR / "embeddings.npz") as saved:
-        real = saved["vectors"].astype(np.float32)
-    base, held = real[:300], real[300:]
-    out = np.empty((n, real.shape[1]), np.float32)
-    for start in range(0, n, 100_000):
-        m = min(n, start + 100_000) - start
-        mix = np.zeros((m, real.shape[1]), np.float32)
-        for _ in range(3):  # random weights: a continuum, not clusters of near-copies
-            weight = rng.uniform(0.2, 1.0, (m, 1)).astype(np.float32)
-            mix += weight * base[rng.integers(0, len(base), m)]
-        mix += rng.normal(0, 0.02, mix.shape).astype(np.float32)
-        out[start : start + m] = mix / np.linalg.norm(mix, axis=1, keepdims=True)
-    queries = held[rng.integers(0, len(held), QUERIES)]
-    queries = queries + rng.normal(0, 0.02, queries.shape).astype(np.float32)
-    return out, (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+from synthetic import QUERIES, real_like
 
 
 def percentiles(times: list[float]) -> str:

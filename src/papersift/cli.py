@@ -15,7 +15,7 @@ import click
 
 from papersift.config import Settings
 from papersift.errors import PapersiftError
-from papersift.model import FileReport, Paper
+from papersift.model import FileReport, Paper, SystemCard
 from papersift.radar import Radar
 
 EXIT_REJECTED = 1  # some records were rejected; the rest went in
@@ -169,8 +169,9 @@ def show(obj: _Context, identifier: str, as_json: bool) -> None:
 
     with obj.radar() as radar:
         paper = radar.get(identifier)
+        card = radar.card(paper.id)
     if as_json:
-        _dump(paper_dict(paper))
+        _dump({**paper_dict(paper), "card": card.as_dict()})
         return
     click.echo(click.style(paper.display_name, bold=True))
     if paper.authors:
@@ -192,6 +193,8 @@ def show(obj: _Context, identifier: str, as_json: bool) -> None:
     if paper.abstract:
         click.echo()
         click.echo(click.wrap_text(paper.abstract, width=88))
+    click.echo()
+    _print_card(card)
     click.echo()
     for source in paper.sources:
         click.echo(f"from {source.source}: {source.origin} ({source.ref}), {source.seen_at}")
@@ -644,6 +647,81 @@ def fetch_hf(
         _run_fetch(radar.fetch_hf(days, refresh=refresh))
 
 
+# --- cards: what each paper proposes ------------------------------------------------------------
+
+
+def _print_card(card: SystemCard) -> None:
+    """The system card, a fact a line (empty facts left out)."""
+    click.echo(click.style("card", bold=True) + f" ({card.extractor})")
+    if card.tldr:
+        click.echo(click.wrap_text(f"TL;DR: {card.tldr}", width=88, subsequent_indent="  "))
+    facts = (
+        ("systems", ", ".join(card.systems)),
+        ("kind", card.kind),
+        ("tasks", ", ".join(card.tasks)),
+        ("benchmarks", ", ".join(card.benchmarks)),
+        ("models", ", ".join(card.models)),
+        ("code", " ".join(card.code_urls)),
+    )
+    for name, value in facts:
+        if value:
+            click.echo(f"{name}: {value}")
+    for claim in card.claims:
+        against = f" (vs {', '.join(claim.compared_to)})" if claim.compared_to else ""
+        click.echo(f"claim: {claim.text}{against}")
+
+
+@main.command("cards")
+@click.option(
+    "--batch",
+    type=click.IntRange(1, 100_000),
+    default=500,
+    show_default=True,
+    help="Papers per batch; each batch is committed.",
+)
+@click.option("--status", is_flag=True, help="Only say how many cards are current or pending.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> None:
+    """Build system cards: only for papers new, changed, or carded by an older extractor.
+
+    A card says what a paper proposes (systems, kind), on what (tasks, benchmarks), against
+    what (models), by how much (claims), with code where, and a one-line TL;DR. Offline rules
+    over the title and abstract; each batch is committed, so it can be stopped and rerun.
+    """
+    if status:
+        with obj.radar() as radar:
+            current, pending = radar.cards_status()
+            extractor = radar.extractor.version
+        if as_json:
+            _dump({"extractor": extractor, "current": current, "pending": pending})
+        else:
+            click.echo(f"{current:,} cards current, {pending:,} pending ({extractor})")
+        return
+    bar = _IndexProgress("cards") if sys.stderr.isatty() and not as_json else None
+    with obj.radar() as radar:
+        try:
+            report = radar.build_cards(batch=batch, progress=bar)
+        finally:
+            if bar:
+                bar.close()
+    if as_json:
+        _dump(report.as_dict())
+        return
+    rate = f" ({report.built / report.seconds:.0f}/s)" if report.built and report.seconds else ""
+    click.echo(
+        f"built {report.built:,} cards, {report.unchanged:,} unchanged, skipped "
+        f"{report.skipped:,} already current, {report.papers:,} papers; "
+        f"{report.seconds:.1f} s{rate} ({report.extractor})"
+    )
+
+
+# --- accounts: users, libraries, recommendations, digests (papersift.cli_accounts) ------------
+from papersift.cli_accounts import register as _register_accounts  # noqa: E402
+
+_register_accounts(main)
+
+
 # --- pg: moving a store between backends ---------------------------------------------------------
 @main.command()
 @click.option(
@@ -706,11 +784,11 @@ def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: in
     click.echo(f"papersift: serving {settings.db}")
     click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings, warm=True), host=host, port=port, log_level="warning")
         return
     os.environ["PAPERSIFT_DB"] = settings.db  # the workers build their app from the environment
     os.environ["PAPERSIFT_HOME"] = str(settings.home)
-    create_app(settings)  # open (and migrate) the store once, before the workers do
+    Radar.open(settings).close()  # open (and migrate) the store once, before the workers do
     uvicorn.run(
         "papersift.web.app:app_from_env",
         factory=True,
@@ -719,3 +797,100 @@ def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: in
         workers=workers,
         log_level="warning",
     )
+
+
+# --- topics: threads, trending threads ------------------------------------------------------------
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Recluster everything (else new papers join).")
+@click.option(
+    "--threads", type=click.IntRange(1, 10_000), help="How many threads (with --rebuild)."
+)
+@click.option("--trending", is_flag=True, help="List the threads growing against their history.")
+@click.option(
+    "--window",
+    type=click.IntRange(1, 3650),
+    default=28,
+    show_default=True,
+    help="Days of recent papers (--trending).",
+)
+@click.option("--today", metavar="YYYY-MM-DD", help="Reference day (--trending; default: newest).")
+@click.option("--limit", type=click.IntRange(0, 100_000), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report and threads as JSON.")
+@click.pass_obj
+def topics(
+    obj: _Context,
+    rebuild: bool,
+    threads: int | None,
+    trending: bool,
+    window: int,
+    today: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Topic threads: bring them up to date, then list them, largest first.
+
+    Papers embedded since the last build join the thread with the nearest centroid; the first
+    run, --rebuild and --threads recluster every embedded paper (about a minute for 60,000).
+    Each thread is labelled by its most distinctive phrases. With --trending: threads whose
+    papers of the last --window days outnumber their own mean per window before, scored
+    log2((recent + 2) / (baseline + 2)).
+    """
+    with obj.radar() as radar:
+        report = radar.build_topics(rebuild or threads is not None, threads=threads)
+        if trending:
+            hot = radar.trending_topics(limit=limit, today=today, window=window)
+            if as_json:
+                _dump({"report": report.as_dict(), "trending": [t.as_dict() for t in hot]})
+                return
+            _print_topics_report(report)
+            if not hot:
+                click.echo("no thread is growing (or the store has too little history)")
+            for hit in hot:
+                click.echo(
+                    f"{hit.topic.id:>5}  {hit.score:+.2f}  {hit.recent:>4} in {hit.window} days "
+                    f"(was {hit.baseline:.1f})  {hit.topic.label}"
+                )
+            return
+        listed = radar.topics()
+    if as_json:
+        _dump({"report": report.as_dict(), "topics": [t.as_dict() for t in listed[:limit]]})
+        return
+    _print_topics_report(report)
+    for t in listed[:limit]:
+        click.echo(f"{t.id:>5}  {t.size:>6,}  {t.label}")
+    if len(listed) > limit:
+        click.echo(f"… and {len(listed) - limit} more (--limit)")
+
+
+def _print_topics_report(report: Any) -> None:
+    what = "rebuilt" if report.full else "updated"
+    click.echo(
+        f"{what}: {report.threads:,} threads, {report.papers:,} papers "
+        f"({report.joined:,} placed) in {report.seconds:.1f} s\n"
+    )
+
+
+@main.command()
+@click.argument("topic_id", type=int)
+@click.option("--limit", type=click.IntRange(0, 100_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the thread as JSON.")
+@click.pass_obj
+def topic(obj: _Context, topic_id: int, limit: int, as_json: bool) -> None:
+    """One topic thread: its label, its papers (most central first), its size by month."""
+    with obj.radar() as radar:
+        thread = radar.topic(topic_id, limit=limit)
+    if as_json:
+        _dump(thread.as_dict())
+        return
+    click.echo(click.style(f"{thread.topic.label}", bold=True) + f"  (thread {thread.topic.id})")
+    click.echo(f"{thread.topic.size:,} papers · phrases: {', '.join(thread.topic.phrases)}\n")
+    for item in thread.papers:
+        day = item.paper.published[:10] if item.paper.published else " " * 10
+        click.echo(f"  {day}  {item.paper.id:<18} {item.paper.display_name[:70]}")
+    if thread.by_month:
+        peak = max(n for _, n in thread.by_month) or 1
+        click.echo("\nby month:")
+        for month, n in thread.by_month:
+            click.echo(f"  {month}  {'█' * max(1 if n else 0, round(20 * n / peak)):<20} {n}")

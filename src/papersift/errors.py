@@ -95,6 +95,47 @@ class FetchError(PapersiftError):
     exit_code = 6
 
 
+# --- accounts (issue 5) -------------------------------------------------------------------------
+class AccountError(PapersiftError):
+    """Something about a user account is not right (taken name, weak password …)."""
+
+    exit_code = 2
+
+
+class UserNotFoundError(AccountError):
+    """No such user (or not one this caller may see)."""
+
+    exit_code = 5
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no user {name!r}")
+        self.name = name
+
+
+class AuthenticationError(AccountError):
+    """Wrong email or password, or a session or token that is not (or no longer) valid."""
+
+
+class RateLimitedError(AuthenticationError):
+    """Too many failed sign-ins: try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotInLibraryError(AccountError):
+    """The paper is not in this user's library (or no such subscription of theirs)."""
+
+    exit_code = 5
+
+
+class DeliveryError(PapersiftError):
+    """Mail could not be sent (SMTP refused, unreachable, or not configured)."""
+
+    exit_code = 7
+
+
 class RequestTooLargeError(UsageError):
     """A request body (an upload, a form) is larger than the server accepts."""
 
@@ -103,3 +144,15 @@ class ForbiddenError(PapersiftError):
     """The caller may not do this (an admin action without the admin token …)."""
 
     exit_code = 2
+
+
+class TopicNotFoundError(NotFoundError):
+    """No topic thread has the id asked for (threads are renumbered only by a full rebuild)."""
+
+    def __init__(self, identifier: str) -> None:
+        PapersiftError.__init__(self, f"no topic thread with id {identifier!r}")
+        self.identifier = identifier
+
+
+class TopicsUnavailableError(PapersiftError):
+    """Topic threads cannot be built: no paper has an embedding yet."""

@@ -314,6 +314,188 @@ class SearchResult:
         }
 
 
+# --- accounts, library, recommendations, digests (issue 5) ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Someone with a library. ``name`` is their sign-in (an email) or a local handle."""
+
+    id: int
+    name: str
+    email: str | None = None
+    has_password: bool = False
+    created_at: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "email": self.email}
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryEntry:
+    """What one user did with one paper: saved it, rated it, tagged it, noted, read, dismissed."""
+
+    paper_id: str
+    saved: bool = False
+    saved_at: str | None = None
+    rating: int = 0  # +1, -1 or 0
+    note: str = ""
+    read_at: str | None = None
+    dismissed: bool = False  # "not interested": hidden from every feed and digest
+    tags: tuple[str, ...] = ()
+    updated_at: str = ""
+
+    @property
+    def hidden(self) -> bool:
+        """Never recommended or sent again: in the library, read, rated or dismissed."""
+        return self.saved or self.dismissed or self.read_at is not None or self.rating != 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "paper_id": self.paper_id,
+            "saved": self.saved,
+            "saved_at": self.saved_at,
+            "rating": self.rating,
+            "note": self.note,
+            "read": self.read_at is not None,
+            "read_at": self.read_at,
+            "not_interested": self.dismissed,
+            "tags": list(self.tags),
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """How a user steers recommendations."""
+
+    include_keywords: tuple[str, ...] = ()  # a paper matching one is lifted (and said so)
+    exclude_keywords: tuple[str, ...] = ()  # a paper matching one is never recommended
+    categories: tuple[str, ...] = ()  # only papers in one of these (cs.CL; cs = cs.*)
+    exclude_categories: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # cold start: short descriptions of what to follow
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {
+            "include_keywords": list(self.include_keywords),
+            "exclude_keywords": list(self.exclude_keywords),
+            "categories": list(self.categories),
+            "exclude_categories": list(self.exclude_categories),
+            "topics": list(self.topics),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """One paper picked for a user, and why."""
+
+    id: str
+    title: str
+    score: float  # higher is better
+    reason: str  # "close to X and Y in your library; matches kv cache"
+    near: tuple[str, ...] = ()  # ids of the library papers it is closest to
+    near_titles: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # include keywords it matched
+    published: str | None = None
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 6),
+            "reason": self.reason,
+            "near": list(self.near),
+            "keywords": list(self.keywords),
+            "published": self.published,
+            "authors": list(self.authors),
+            "categories": list(self.categories),
+        }
+
+
+SUBSCRIPTION_CONTENT = ("recommend", "search", "topic", "trending")
+FREQUENCIES = ("daily", "weekly")
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A digest a user receives: what goes in it, how often, where to."""
+
+    id: int
+    user_id: int
+    email: str
+    content: str  # one of SUBSCRIPTION_CONTENT
+    query: str = ""  # the saved search or the topic
+    frequency: str = "daily"  # one of FREQUENCIES
+    size: int = 10
+    feed_token: str = ""
+    active: bool = True
+    created_at: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "email": self.email,
+            "content": self.content,
+            "query": self.query,
+            "frequency": self.frequency,
+            "size": self.size,
+            "active": self.active,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    """One row of the digest ledger: a subscription's digest for one period."""
+
+    subscription_id: int
+    period: str
+    status: str  # pending | sent | empty
+    papers: tuple[str, ...]
+    message_id: str
+    created_at: str
+    sent_at: str | None = None
+    reasons: tuple[str, ...] = ()  # why each paper was picked, in the order of ``papers``
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendations:
+    """A user's picks, best first, with what the ranking could and could not do."""
+
+    user: str
+    picks: tuple[Recommendation, ...]
+    candidates: int = 0  # papers ranked
+    notes: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "user": self.user,
+            "candidates": self.candidates,
+            "notes": list(self.notes),
+            "hits": [p.as_dict() for p in self.picks],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryImport:
+    """What importing a file into a library did."""
+
+    origin: str
+    added: tuple[str, ...] = ()  # paper ids now in the library
+    missing: tuple[str, ...] = ()  # ids of the list that are not in the store
+    rejected: tuple[str, ...] = ()  # records of a listing that could not be read
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "origin": self.origin,
+            "added": list(self.added),
+            "missing": list(self.missing),
+            "rejected": list(self.rejected),
+        }
+
+
 # --- listings (the Today page, daily lists) ----------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ListedPaper:
@@ -345,3 +527,236 @@ class Listing:
     @property
     def has_more(self) -> bool:
         return self.offset + len(self.items) < self.total
+
+
+# --- cards -------------------------------------------------------------------------------------
+# A system card says, at a glance, what a paper proposes, on what, beating what, by how much, and
+# where its code is. Cards are derived from the title and abstract (``papersift.understand``),
+# versioned by the extractor that made them and the hash of the text they were made from.
+
+CARD_KINDS = ("method", "model", "dataset", "benchmark", "survey", "analysis", "system", "position")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A headline quantitative statement: its words (verbatim from the paper's text), the numbers
+    in it (units kept, LaTeX backslashes dropped) and what it is compared against, if named."""
+
+    text: str
+    numbers: tuple[str, ...]
+    compared_to: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "numbers": list(self.numbers),
+            "compared_to": list(self.compared_to),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Claim:
+        return cls(
+            text=str(data["text"]),
+            numbers=tuple(map(str, _seq(data.get("numbers")))),
+            compared_to=tuple(map(str, _seq(data.get("compared_to")))),
+        )
+
+
+def _seq(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, list | tuple) else ()
+
+
+@dataclass(frozen=True, slots=True)
+class SystemCard:
+    """What a paper proposes, as an extractor read it from the title and abstract."""
+
+    systems: tuple[str, ...] = ()  # named things the paper introduces, the main one first
+    kind: str = "method"  # one of CARD_KINDS
+    tasks: tuple[str, ...] = ()
+    benchmarks: tuple[str, ...] = ()  # datasets and benchmarks it is evaluated on
+    models: tuple[str, ...] = ()  # existing models used or compared
+    claims: tuple[Claim, ...] = ()
+    code_urls: tuple[str, ...] = ()  # every URL the paper gives (code, project, data, model)
+    project_urls: tuple[str, ...] = ()  # those of them that are not code repositories
+    tldr: str = ""
+    extractor: str = ""  # what made it, with its version ("rules-1")
+    content_hash: str = ""  # of the text it was made from
+    paper_id: str = ""
+
+    @property
+    def primary(self) -> str | None:
+        """The name of the main thing the paper introduces, if it has one."""
+        return self.systems[0] if self.systems else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "paper_id": self.paper_id,
+            "primary": self.primary,
+            "systems": list(self.systems),
+            "kind": self.kind,
+            "tasks": list(self.tasks),
+            "benchmarks": list(self.benchmarks),
+            "models": list(self.models),
+            "claims": [c.as_dict() for c in self.claims],
+            "code_urls": list(self.code_urls),
+            "project_urls": list(self.project_urls),
+            "tldr": self.tldr,
+            "extractor": self.extractor,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> SystemCard:
+        def names(key: str) -> tuple[str, ...]:
+            return tuple(map(str, _seq(data.get(key))))
+
+        return cls(
+            systems=names("systems"),
+            kind=str(data.get("kind") or "method"),
+            tasks=names("tasks"),
+            benchmarks=names("benchmarks"),
+            models=names("models"),
+            claims=tuple(
+                Claim.from_dict(c) for c in _seq(data.get("claims")) if isinstance(c, dict)
+            ),
+            code_urls=names("code_urls"),
+            project_urls=names("project_urls"),
+            tldr=str(data.get("tldr") or ""),
+            extractor=str(data.get("extractor") or ""),
+            content_hash=str(data.get("content_hash") or ""),
+            paper_id=str(data.get("paper_id") or ""),
+        )
+
+
+# --- topic threads ------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A research thread: papers whose embeddings cluster together, named by the phrases that
+    set them apart."""
+
+    id: int
+    label: str  # the best few phrases, e.g. "kv cache compression · long-context inference"
+    phrases: tuple[str, ...]  # distinctive phrases, best first
+    size: int  # papers in it
+    x: float = 0.0  # where the thread sits on the map
+    y: float = 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "phrases": list(self.phrases),
+            "size": self.size,
+            "x": round(self.x, 4),
+            "y": round(self.y, 4),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicPaper:
+    """A paper as a thread lists it."""
+
+    paper: Paper
+    similarity: float  # cosine to the thread's centroid: how central it is
+    joined: bool = False  # joined after the last full build
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.paper
+        return {
+            "id": p.id,
+            "title": p.title,
+            "display_name": p.display_name,
+            "published": p.published[:10] if p.published else None,
+            "arxiv_id": p.arxiv_id,
+            "similarity": round(self.similarity, 4),
+            "joined": self.joined,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicThread:
+    """One thread in full: its papers (most central first) and its size month by month."""
+
+    topic: Topic
+    papers: tuple[TopicPaper, ...]
+    by_month: tuple[tuple[str, int], ...]  # (YYYY-MM, papers published), gaps filled with 0
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.topic.as_dict(),
+            "by_month": [{"month": m, "papers": n} for m, n in self.by_month],
+            "papers": [p.as_dict() for p in self.papers],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TrendingTopic:
+    """A thread growing against its own history (formula: papersift.topics.trending)."""
+
+    topic: Topic
+    recent: int  # papers in the last ``window`` days up to ``until``
+    baseline: float  # mean papers per window over the windows before
+    windows: int  # how many history windows the baseline averages
+    score: float  # log2((recent + 2) / (baseline + 2))
+    window: int  # days
+    until: str  # YYYY-MM-DD, the reference day
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            **self.topic.as_dict(),
+            "recent": self.recent,
+            "baseline": round(self.baseline, 3),
+            "windows": self.windows,
+            "score": round(self.score, 4),
+            "window": self.window,
+            "until": self.until,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoints:
+    """Every placed paper on the 2-D map, as parallel columns (compact for 60k points)."""
+
+    ids: tuple[str, ...]
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    topic: tuple[int, ...]
+    day: tuple[str | None, ...]  # published YYYY-MM-DD
+    title: tuple[str, ...]
+    topics: tuple[Topic, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "count": len(self.ids),
+            "ids": list(self.ids),
+            "x": [round(v, 4) for v in self.x],
+            "y": [round(v, 4) for v in self.y],
+            "topic": list(self.topic),
+            "day": list(self.day),
+            "title": list(self.title),
+            "topics": [t.as_dict() for t in self.topics],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsReport:
+    """What one ``papersift topics`` run did."""
+
+    full: bool  # a full recluster (else new papers joined existing threads)
+    threads: int
+    papers: int  # papers in threads now
+    joined: int  # papers placed this run (all of them on a full build)
+    seconds: float
+    version: str
+    stages: tuple[tuple[str, float], ...] = ()  # seconds per stage
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "full": self.full,
+            "threads": self.threads,
+            "papers": self.papers,
+            "joined": self.joined,
+            "seconds": round(self.seconds, 3),
+            "version": self.version,
+            "stages": {name: round(s, 3) for name, s in self.stages},
+        }

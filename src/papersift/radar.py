@@ -3,31 +3,52 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import date
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
-from papersift.config import Settings
+from papersift.config import Secret, Settings
 from papersift.errors import NotFoundError, PapersiftError, UsageError
 from papersift.model import (
     FileReport,
+    LibraryEntry,
+    LibraryImport,
     ListedPaper,
     Listing,
+    MapPoints,
     Paper,
+    Preferences,
+    Recommendations,
+    Record,
     SearchFilters,
     SearchHit,
     SearchResult,
+    Subscription,
+    SystemCard,
+    Topic,
+    TopicsReport,
+    TopicThread,
+    TrendingTopic,
+    User,
 )
 from papersift.sources import ids
 from papersift.sources.base import Input
 from papersift.store import Store, open_store
+from papersift.store.memo import Memo
 
 if TYPE_CHECKING:
+    from papersift.accounts.auth import Accounts
+    from papersift.deliver.digest import Item as DigestItem
+    from papersift.deliver.mail import Mailer
+    from papersift.deliver.send import SendReport
     from papersift.search.hybrid import Semantic
     from papersift.search.indexing import EmbeddingSearch, IndexReport, Progress
     from papersift.sources.fetch import Fetcher, Page
     from papersift.store.transfer import TransferReport
+    from papersift.understand import Extractor
+    from papersift.understand.build import CardReport
 
 SAMPLE_DIR = Path(__file__).parent / "sample"  # shipped with the package; see its NOTICE
 DEFAULT_SEARCH_MODE = "hybrid"  # best on CSFCube (bench/relevance.py); keyword without embeddings
@@ -89,6 +110,7 @@ class Radar:
             raise PapersiftError(f"the bundled sample is missing (no data files in {SAMPLE_DIR})")
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
+        self.build_cards()  # a second or two: the sample's pages show their cards at once
         return reports
 
     def _load_sample_vectors(self) -> int:
@@ -317,6 +339,12 @@ class Radar:
     # --- web: listings and pages ----------------------------------------------------------------
     MAX_PAGE = 100  # papers per page of a listing (and per API page)
 
+    @cached_property
+    def _listing_cache(self) -> Memo:
+        """Day listings read and ranked, kept while the store's change mark stays (a month
+        of the 60k corpus is ~5,600 papers: reading and ranking it again costs ~40 ms)."""
+        return Memo(64)
+
     def get_many(self, identifiers: Sequence[str]) -> list[Paper]:
         """The papers with these ids (any id :meth:`get` takes), in the order given; unknown
         ones are left out, each paper appears once."""
@@ -367,14 +395,26 @@ class Radar:
                 raise UsageError(f"date must be YYYY-MM-DD, not {day!r}") from None
         days = span(period, anchor)
         start, end = days.start.isoformat(), days.end.isoformat()
-        entries = self.store.listed_between(start, end)
-        latest = max((e.day for e in entries), default=end)  # a period still under way ages
-        ranked = rank(  # its papers to its last day with papers, not to its end
-            entries,
-            sort=sort,
-            until=min(days.end, date.fromisoformat(latest[:10])),
-            saves=self.listing_saves([e.paper_id for e in entries]),
-        )
+        mark = self.store.change_mark()
+        entries = self._listing_cache.get(("days", start, end, mark))
+        if entries is None:
+            entries = self._listing_cache.put(
+                ("days", start, end, mark), self.store.listed_between(start, end)
+            )
+        saves = self.listing_saves([e.paper_id for e in entries])
+        key = ("ranked", start, end, sort, mark, hash(frozenset(saves.items())))
+        ranked = self._listing_cache.get(key)
+        if ranked is None:
+            latest = max((e.day for e in entries), default=end)  # a period still under way
+            ranked = self._listing_cache.put(  # ages to its last day with papers, not its end
+                key,
+                rank(
+                    entries,
+                    sort=sort,
+                    until=min(days.end, date.fromisoformat(latest[:10])),
+                    saves=saves,
+                ),
+            )
         page = ranked[offset : offset + limit]
         papers = {p.id: p for p in self.store.get_many([r.paper_id for r in page])}
         previous, following = self.store.listing_neighbours(start, end)
@@ -398,9 +438,664 @@ class Radar:
         )
 
     def listing_saves(self, paper_ids: Sequence[str]) -> Mapping[str, int]:
-        """How many local readers saved each of these papers (trending counts saves). Accounts
-        fill this in; until then nobody has saved anything."""
-        return {}
+        """How many local readers saved each of these papers (trending counts saves)."""
+        return self.store.save_counts(paper_ids)
+
+    # --- cards ----------------------------------------------------------------------------------
+    _extractor: Extractor | None = None
+
+    @property
+    def extractor(self) -> Extractor:
+        """What makes system cards (the offline rule extractor unless another was set)."""
+        if self._extractor is None:
+            from papersift.understand import default_extractor
+
+            self._extractor = default_extractor()
+        return self._extractor
+
+    @extractor.setter
+    def extractor(self, value: Extractor) -> None:
+        self._extractor = value
+
+    def card(self, identifier: str) -> SystemCard:
+        """The system card of a paper (any id :meth:`get` takes): what it proposes, its kind,
+        tasks, benchmarks, models, claims, code URLs and a TL;DR. Made now (and kept) when the
+        paper has none yet or its text changed since."""
+        from papersift.understand.build import card_for
+
+        return card_for(self.store, self.extractor, self.get(identifier))
+
+    def cards_for(self, papers: Sequence[Paper]) -> dict[str, SystemCard]:
+        """The current cards of ``papers`` by paper id; missing or stale ones are made now and
+        kept (in one transaction), so a page of papers costs one read and at most one write."""
+        from papersift.understand.build import cards_for
+
+        return cards_for(self.store, self.extractor, papers)
+
+    def build_cards(
+        self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+    ) -> CardReport:
+        """Make the cards of every paper that has none, a stale one or one by an older
+        extractor, batch by batch, each batch committed (an interrupted run keeps its work).
+        ``progress`` is called with (done, to do) after each batch."""
+        from papersift.understand.build import build_cards
+
+        if batch < 1:
+            raise UsageError("batch must be at least 1")
+        return build_cards(self.store, self.extractor, batch=batch, progress=progress)
+
+    def cards_status(self) -> tuple[int, int]:
+        """``(current, pending)``: papers with an up-to-date card, and papers waiting for one."""
+        return self.store.card_counts(self.extractor.version)
+
+    # --- topics ---------------------------------------------------------------------------------
+    def build_topics(self, full: bool = False, *, threads: int | None = None) -> TopicsReport:
+        """Bring the topic threads up to date: new (and re-embedded) papers join the thread
+        with the nearest centroid; ``full`` reclusters everything (also done when no threads
+        exist yet, or they came from another embedding model). ``threads`` fixes how many
+        (default: about sqrt(papers / 2)). Needs embeddings (``index``)."""
+        from papersift.topics.build import build_topics
+
+        if threads is not None and threads < 1:
+            raise UsageError("threads must be at least 1")
+        model = self.embeddings().model_id
+        return build_topics(self.store, model, full=full, threads=threads)
+
+    def topics(self) -> list[Topic]:
+        """Every topic thread, largest first (empty before the first ``build_topics``)."""
+        from papersift.topics.views import topics
+
+        return topics(self.store)
+
+    def topic(self, topic_id: int, *, limit: int | None = 200) -> TopicThread:
+        """One thread: label, papers (most central first, ``limit`` of them), size by month.
+        Raises TopicNotFoundError."""
+        from papersift.topics.views import thread
+
+        if limit is not None and limit < 0:
+            raise UsageError("limit must not be negative")
+        return thread(self.store, topic_id, limit=limit)
+
+    def trending_topics(
+        self, *, limit: int = 10, today: str | None = None, window: int = 28
+    ) -> list[TrendingTopic]:
+        """Threads growing against their own history: papers in the last ``window`` days vs.
+        their mean per window before, log2((recent + 2) / (baseline + 2)); ``today`` defaults
+        to the newest publication day in the store."""
+        from papersift.topics.views import trending
+
+        return trending(self.store, limit=limit, today=today, window=window)
+
+    def paper_topic(self, identifier: str) -> Topic | None:
+        """The thread of the paper ``identifier`` names (None if it is in none yet)."""
+        from papersift.topics.views import paper_topic
+
+        return paper_topic(self.store, self.get(identifier).id)
+
+    def map_points(self) -> MapPoints:
+        """Every paper placed on the 2-D map (columns: ids, x, y, topic, day, title)."""
+        from papersift.topics.views import map_points
+
+        return map_points(self.store)
+
+    # --- accounts -------------------------------------------------------------------------------
+    # Users, libraries, recommendations, digests and feeds (issue 5). The logic lives in
+    # papersift.accounts, papersift.recommend and papersift.deliver; these methods gather data.
+    LOCAL_USER = "me"  # the one user of local mode when no name is given
+
+    def accounts(self) -> Accounts:
+        from papersift.accounts.auth import Accounts
+
+        return Accounts(self.store)
+
+    def local_mode(self, *, loopback: bool = True) -> bool:
+        """One user, no sign-in: the setting, or (``auto``) on where the caller is local."""
+        mode = self.settings.local_mode if self.settings else "auto"
+        return mode == "on" or (mode == "auto" and loopback)
+
+    def user(self, name: str | None = None, *, create: bool | None = None) -> User:
+        """The user called ``name`` (a local handle or an email). In local mode (or with
+        ``create``) a missing user is created on first use, without a password."""
+        from papersift.errors import UserNotFoundError
+
+        name = (name or self.LOCAL_USER).strip()
+        if not name:
+            raise UsageError("a user name must not be empty")
+        found = self.store.find_user(name)
+        if found is not None:
+            return found
+        if not (self.local_mode() if create is None else create):
+            raise UserNotFoundError(name)
+        email = name.casefold() if "@" in name else None
+        with self.store.atomic():
+            found = self.store.find_user(name)
+            return found or self.store.create_user(name, email, None)
+
+    def secret_key(self) -> bytes:
+        """The key that signs links and CSRF tokens: the setting, else one made at random on
+        first use and kept in the store."""
+        if self.settings and self.settings.secret_key:
+            return self.settings.secret_key.reveal().encode()
+        key = self.store.get_state("accounts.secret_key")
+        if key is None:
+            import secrets
+
+            with self.store.atomic():
+                key = self.store.get_state("accounts.secret_key")
+                if key is None:
+                    key = secrets.token_hex(32)
+                    self.store.set_state("accounts.secret_key", key)
+        return key.encode()
+
+    # library
+    def library_add(
+        self, user: User, identifiers: Iterable[str], *, tags: Sequence[str] = ()
+    ) -> list[Paper]:
+        """Save papers (any id :meth:`get` takes) to the user's library, with ``tags``."""
+        from datetime import UTC, datetime
+
+        papers = [self.get(i) for i in identifiers]
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.store.atomic():
+            have = {
+                e.paper_id: e for e in self.store.library_entries(user.id, [p.id for p in papers])
+            }
+            for paper in papers:
+                entry = have.get(paper.id)
+                changes: dict[str, object] = {"saved": 1, "dismissed": 0}
+                if entry is None or not entry.saved:
+                    changes["saved_at"] = now
+                self.store.library_update(user.id, paper.id, changes)
+                if tags:
+                    self.store.library_tag(user.id, paper.id, _tags(tags), add=True)
+        return papers
+
+    def library_entry(self, user: User, identifier: str) -> LibraryEntry:
+        """The user's entry for a paper (:class:`NotInLibraryError` when they have none)."""
+        from papersift.errors import NotInLibraryError
+
+        paper = self.get(identifier)
+        found = self.store.library_entries(user.id, [paper.id])
+        if not found:
+            raise NotInLibraryError(f"{identifier} is not in {user.name}'s library")
+        return found[0]
+
+    def library_mark(
+        self,
+        user: User,
+        identifier: str,
+        *,
+        rating: int | None = None,
+        note: str | None = None,
+        read: bool | None = None,
+        not_interested: bool | None = None,
+        saved: bool | None = None,
+        add_tags: Sequence[str] = (),
+        remove_tags: Sequence[str] = (),
+    ) -> LibraryEntry:
+        """Rate (+1, -1, 0), note, mark read / not interested, save or unsave, tag a paper.
+        A paper marked read or not interested is hidden from every feed and digest."""
+        from datetime import UTC, datetime
+
+        if rating is not None and rating not in (-1, 0, 1):
+            raise UsageError("a rating is +1, -1 or 0")
+        if note is not None and len(note) > 10_000:
+            raise UsageError("a note has at most 10,000 characters")
+        paper = self.get(identifier)
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        changes: dict[str, object] = {}
+        if rating is not None:
+            changes["rating"] = rating
+        if note is not None:
+            changes["note"] = note
+        if read is not None:
+            changes["read_at"] = now if read else None
+        if not_interested is not None:
+            changes["dismissed"] = int(not_interested)
+        if saved is not None:
+            changes["saved"] = int(saved)
+            if saved:
+                changes["saved_at"] = now
+        with self.store.atomic():
+            self.store.library_update(user.id, paper.id, changes)
+            if add_tags:
+                self.store.library_tag(user.id, paper.id, _tags(add_tags), add=True)
+            if remove_tags:
+                self.store.library_tag(user.id, paper.id, _tags(remove_tags), add=False)
+            return self.store.library_entries(user.id, [paper.id])[0]
+
+    def library_remove(self, user: User, identifier: str) -> None:
+        """Forget everything the user did with a paper (it may be recommended again)."""
+        from papersift.errors import NotInLibraryError
+
+        paper = self.get(identifier)
+        with self.store.atomic():
+            if not self.store.library_remove(user.id, paper.id):
+                raise NotInLibraryError(f"{identifier} is not in {user.name}'s library")
+
+    def library(
+        self, user: User, *, tag: str | None = None, everything: bool = False
+    ) -> list[tuple[LibraryEntry, Paper]]:
+        """The user's saved papers (``everything``: also those only rated, read or dismissed),
+        most recently changed first; with ``tag``, only those tagged so."""
+        entries = [
+            e
+            for e in self.store.library_entries(user.id)
+            if (everything or e.saved) and (tag is None or tag.casefold() in e.tags)
+        ]
+        papers = {p.id: p for p in self.store.get_many([e.paper_id for e in entries])}
+        out = []
+        for entry in entries:
+            paper = papers.get(entry.paper_id)
+            if paper is None:  # merged into another paper since: follow its alias
+                resolved = self.store.resolve(entry.paper_id)
+                paper = self.store.get(resolved) if resolved else None
+            if paper is not None:
+                out.append((entry, paper))
+        return out
+
+    def library_import(
+        self, user: User, source: Input, *, tags: Sequence[str] = ()
+    ) -> LibraryImport:
+        """Add the papers of a BibTeX file (or any listing papersift reads), or of a list of
+        arXiv ids / DOIs (one a line), to the user's library. Listings are ingested first, so
+        papers new to the store are kept; ids not in the store are reported as missing."""
+        from papersift.sources.detect import detect
+        from papersift.sources.merge import record_hash
+
+        text = source.head(1 << 20).decode("utf-8", errors="replace")
+        wanted = [line.strip() for line in text.splitlines() if line.strip()]
+        if wanted and not text.lstrip().startswith("@") and all(_is_id(w) for w in wanted):
+            found, missing = [], []
+            for identifier in wanted:
+                try:
+                    found.append(self.get(identifier).id)
+                except NotFoundError:
+                    missing.append(identifier)
+            self.library_add(user, found, tags=tags)
+            return LibraryImport(source.name, added=tuple(found), missing=tuple(missing))
+        report = next(iter(self.ingest([source])))
+        if not report.ok:
+            raise PapersiftError(f"{source.name}: {report.error}")
+        fmt = detect(source)
+        hashes = [record_hash(item) for item in fmt.parse(source) if isinstance(item, Record)]
+        owners = self.store.owners(hashes)
+        ids = list(dict.fromkeys(owners[h] for h in hashes if h in owners))
+        self.library_add(user, ids, tags=tags)
+        rejected = tuple(f"{r.ref}: {r.reason}" for r in report.rejected)
+        return LibraryImport(source.name, added=tuple(ids), rejected=rejected)
+
+    def library_export(self, user: User, fmt: str, *, tag: str | None = None) -> Iterator[str]:
+        """The user's saved papers as ``bibtex``, ``csv`` or ``jsonl`` (with their library
+        entry: tags, rating, note)."""
+        from papersift.deliver.export import EXPORT_FORMATS, export, paper_dict
+
+        items = self.library(user, tag=tag)
+        if fmt == "json":
+            import json
+
+            rows = [{**paper_dict(p), "library": e.as_dict()} for e, p in items]
+            return iter([json.dumps(rows, ensure_ascii=False, indent=2) + "\n"])
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"format must be one of json, {', '.join(EXPORT_FORMATS)}")
+        if fmt == "jsonl":
+            import json
+
+            return (
+                json.dumps({**paper_dict(p), "library": e.as_dict()}, ensure_ascii=False) + "\n"
+                for e, p in items
+            )
+        return export((p for _, p in items), fmt)
+
+    def save_counts(self, paper_ids: Sequence[str]) -> dict[str, int]:
+        """How many local users saved each paper (for trending)."""
+        return self.store.save_counts(paper_ids)
+
+    # preferences
+    def preferences(self, user: User) -> Preferences:
+        import json
+
+        stored = self.store.get_prefs(user.id)
+        data = json.loads(stored) if stored else {}
+        return Preferences(**{k: tuple(v) for k, v in data.items() if k in Preferences.__slots__})
+
+    def set_preferences(self, user: User, prefs: Preferences) -> Preferences:
+        import json
+
+        clean = Preferences(**{k: _tags(v, fold=False) for k, v in prefs.as_dict().items()})
+        with self.store.atomic():
+            self.store.set_prefs(user.id, json.dumps(clean.as_dict(), ensure_ascii=False))
+        return clean
+
+    # recommendations
+    def recommend(
+        self,
+        user: User,
+        *,
+        since: str | None = None,
+        limit: int = 10,
+        exclude: Collection[str] = (),
+        seeds: Sequence[str] = (),
+    ) -> Recommendations:
+        """The papers most like the user's library (and unlike what they rated 👎 or dismissed),
+        best first, each with its reason. Never a paper the user saved, rated, read or
+        dismissed, nor one in ``exclude``. ``since`` (YYYY, YYYY-MM, YYYY-MM-DD) keeps papers
+        published from then on; without it every paper is ranked. ``seeds`` (paper ids) stand
+        in for a library that is still empty (cold start), as do the user's topics."""
+        from papersift.recommend.recommend import recommend
+        from papersift.search.query import parse_day
+
+        if limit < 0:
+            raise UsageError("limit must not be negative")
+        try:
+            day = parse_day(since) if since else None
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        return recommend(
+            self.store,
+            _Vectors(self),
+            user,
+            prefs=self.preferences(user),
+            since=day,
+            limit=limit,
+            exclude=exclude,
+            seeds=[self.get(s).id for s in seeds],
+        )
+
+    # subscriptions, digests, feeds
+    def subscriptions(self, user: User) -> list[Subscription]:
+        return self.store.subscriptions(user.id)
+
+    def subscribe(
+        self,
+        user: User,
+        *,
+        email: str | None = None,
+        content: str = "recommend",
+        query: str = "",
+        frequency: str = "daily",
+        size: int = 10,
+    ) -> Subscription:
+        """A new digest for the user: ``content`` recommend | search | topic | trending (a
+        search or topic needs ``query``), ``frequency`` daily | weekly, the top ``size``."""
+        from papersift.accounts.auth import check_email, new_token
+
+        self._check_subscription(content, query, frequency, size)
+        address = check_email(email or user.email or "")
+        with self.store.atomic():
+            return self.store.add_subscription(
+                user.id,
+                email=address,
+                content=content,
+                query=query.strip(),
+                frequency=frequency,
+                size=size,
+                feed_token=new_token(),
+            )
+
+    @staticmethod
+    def _check_subscription(content: str, query: str, frequency: str, size: int) -> None:
+        from papersift.model import FREQUENCIES, SUBSCRIPTION_CONTENT
+
+        if content not in SUBSCRIPTION_CONTENT:
+            raise UsageError(f"content must be one of {', '.join(SUBSCRIPTION_CONTENT)}")
+        if content in ("search", "topic") and not query.strip():
+            raise UsageError(f"a {content} digest needs a query")
+        if frequency not in FREQUENCIES:
+            raise UsageError(f"frequency must be one of {', '.join(FREQUENCIES)}")
+        if not 1 <= size <= 100:
+            raise UsageError("a digest has 1 to 100 papers")
+
+    def update_subscription(self, user: User, sub_id: int, **changes: object) -> Subscription:
+        """Change a subscription of the user's (email, content, query, frequency, size,
+        active); :class:`NotInLibraryError` if they have none with this id."""
+        from papersift.accounts.auth import check_email
+        from papersift.errors import NotInLibraryError
+
+        current = next((s for s in self.store.subscriptions(user.id) if s.id == sub_id), None)
+        if current is None:
+            raise NotInLibraryError(f"{user.name} has no subscription {sub_id}")
+        merged = {**current.as_dict(), **changes}
+        self._check_subscription(
+            str(merged["content"]),
+            str(merged["query"]),
+            str(merged["frequency"]),
+            int(str(merged["size"])),
+        )
+        if "email" in changes:
+            changes["email"] = check_email(str(changes["email"]))
+        if "active" in changes:
+            changes["active"] = int(bool(changes["active"]))
+        with self.store.atomic():
+            self.store.update_subscription(user.id, sub_id, changes)
+        return next(s for s in self.store.subscriptions(user.id) if s.id == sub_id)
+
+    def mailer(self) -> Mailer:
+        """The SMTP mailer the settings describe."""
+        from papersift.deliver.mail import SmtpMailer, SmtpSettings
+
+        s = self.settings
+        return SmtpMailer(
+            SmtpSettings(
+                host=s.smtp_host if s else "",
+                port=s.smtp_port if s else 0,
+                security=s.smtp_security if s else "starttls",
+                user=s.smtp_user if s else "",
+                password=s.smtp_password if s else Secret(""),
+            )
+        )
+
+    def send_password_reset(self, email: str, *, mailer: Mailer | None = None) -> bool:
+        """Email a single-use reset link to the account of ``email``; False when there is no
+        such account (callers say the same either way)."""
+        from papersift.accounts.auth import RESET_MINUTES
+        from papersift.deliver.mail import reset_message
+
+        found = self.accounts().request_reset(email)
+        if found is None:
+            return False
+        user, token = found
+        assert user.email is not None
+        sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
+        message = reset_message(
+            user.email, f"{self._base_url()}/reset/{token}", sender=sender, minutes=RESET_MINUTES
+        )
+        mailer = mailer or self.mailer()
+        try:
+            mailer.send(message)
+        finally:
+            mailer.close()
+        return True
+
+    def unsubscribe_url(self, sub: Subscription) -> str:
+        from papersift.accounts.auth import sign
+
+        signature = sign(self.secret_key(), "unsubscribe", str(sub.id))
+        return f"{self._base_url()}/unsubscribe/{sub.id}/{signature}"
+
+    def unsubscribe(self, sub_id: int, signature: str) -> Subscription:
+        """Stop a subscription from a signed link (no sign-in)."""
+        from papersift.accounts.auth import check_signature
+        from papersift.errors import AuthenticationError
+
+        sub = self.store.subscription_by_id(sub_id)
+        if sub is None or not check_signature(
+            self.secret_key(), "unsubscribe", str(sub_id), signature
+        ):
+            raise AuthenticationError("this unsubscribe link is not valid")
+        with self.store.atomic():
+            self.store.update_subscription(sub.user_id, sub.id, {"active": 0})
+        found = self.store.subscription_by_id(sub_id)
+        assert found is not None
+        return found
+
+    def _base_url(self) -> str:
+        base = self.settings.base_url if self.settings else "http://127.0.0.1:8000"
+        return base.rstrip("/")
+
+    def feed_url(self, sub: Subscription) -> str:
+        return f"{self._base_url()}/feeds/{sub.feed_token}.atom"
+
+    def paper_url(self, paper_id: str) -> str:
+        return f"{self._base_url()}/papers/{paper_id}"
+
+    def digest_items(
+        self, sub: Subscription, since: date, never: Collection[str]
+    ) -> list[DigestItem]:
+        """What a digest of ``sub`` would carry now: its best papers published since
+        ``since``, none in ``never`` and none the user saved, rated, read or dismissed."""
+
+        user = self.store.get_user(sub.user_id)
+        if user is None:
+            return []
+        hidden = {e.paper_id for e in self.store.library_entries(user.id) if e.hidden}
+        skip = hidden | set(never)
+        day = since.isoformat()
+        picked: list[tuple[str, str]] = []
+        if sub.content == "recommend":
+            found = self.recommend(user, since=day, limit=sub.size, exclude=skip)
+            picked = [(p.id, p.reason) for p in found.picks]
+        elif sub.content in ("search", "topic"):
+            result = self.search(sub.query, since=day, limit=sub.size + len(skip))
+            picked = [
+                (h.id, f"matches your {sub.content} “{sub.query}”")
+                for h in result.hits
+                if h.id not in skip
+            ]
+        else:  # trending: the listing's formula (upvotes and local saves, with time decay)
+            from datetime import timedelta
+
+            from papersift.deliver.trending import rank
+
+            end = since + timedelta(days=31)
+            entries = self.store.listed_between(day, end.isoformat())
+            latest = max((e.day for e in entries), default=day)
+            saves = self.listing_saves([e.paper_id for e in entries])
+            ranked = rank(
+                entries, sort="trending", until=date.fromisoformat(latest[:10]), saves=saves
+            )
+            picked = []
+            for r in ranked:
+                if r.paper_id in skip or any(r.paper_id == p for p, _ in picked):
+                    continue
+                why = f"trending: {r.upvotes or 0} upvotes"
+                if saves.get(r.paper_id):
+                    why += f", saved by {saves[r.paper_id]} here"
+                picked.append((r.paper_id, why))
+                if len(picked) >= sub.size:
+                    break
+        return self._digest_items(picked[: sub.size])
+
+    def _digest_items(self, picked: Sequence[tuple[str, str]]) -> list[DigestItem]:
+        from papersift.deliver.digest import Item
+
+        papers = {p.id: p for p in self.store.get_many([pid for pid, _ in picked])}
+        return [
+            Item(
+                id=pid,
+                title=papers[pid].display_name,
+                authors=papers[pid].authors,
+                abstract=papers[pid].abstract,
+                url=self.paper_url(pid),
+                source_url=papers[pid].links.abs,
+                reason=reason,
+                published=papers[pid].published,
+            )
+            for pid, reason in picked
+            if pid in papers
+        ]
+
+    def send_digests(
+        self,
+        *,
+        day: date | None = None,
+        dry_run: bool = False,
+        out: Path | None = None,
+        mailer: Mailer | None = None,
+    ) -> SendReport:
+        """Send every active subscription's digest for the period of ``day`` (today), each
+        exactly once (see :mod:`papersift.deliver.send`). ``dry_run`` writes the messages
+        to ``out`` and changes nothing."""
+        from datetime import UTC, datetime
+        from urllib.parse import urlsplit
+
+        from papersift.deliver.digest import Links
+        from papersift.deliver.mail import FolderMailer
+        from papersift.deliver.send import send_digests
+
+        if dry_run and out is None:
+            raise UsageError("a dry run needs a folder to write the messages to (--out)")
+        if mailer is None:
+            if dry_run:
+                assert out is not None
+                mailer = FolderMailer(out)
+            else:
+                mailer = self.mailer()
+        sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
+        settings_url = f"{self._base_url()}/digest"
+        return send_digests(
+            self.store,
+            day=day or datetime.now(UTC).date(),
+            choose=self.digest_items,
+            describe=lambda sub, picked: self._digest_items(picked),
+            links=lambda sub: Links(self.unsubscribe_url(sub), settings_url, self.feed_url(sub)),
+            mailer=mailer,
+            sender=sender,
+            domain=urlsplit(self._base_url()).hostname or "papersift.local",
+            dry_run=dry_run,
+        )
+
+    def subscription_feed(self, feed_token: str) -> str:
+        """The Atom feed of a subscription (its unguessable token is the only key): the
+        papers of its recent digests, newest first."""
+        from papersift.errors import NotInLibraryError
+
+        sub = self.store.subscription_by_token(feed_token) if len(feed_token) < 200 else None
+        if sub is None:
+            raise NotInLibraryError("no such feed")
+        ids = [pid for record in self.store.digests(sub.id, limit=10) for pid in record.papers]
+        what = sub.query or sub.content
+        return self._atom(
+            f"tag:papersift,2026:feed:{sub.feed_token[:12]}",
+            f"papersift: {what}",
+            self.feed_url(sub),
+            ids[:100],
+        )
+
+    def trending_feed(self, limit: int = 50) -> str:
+        """The public Atom feed of trending papers: the latest week's listing, trending first
+        (upvotes and local saves with time decay, as on the Today page)."""
+        listing = self.listing("week", sort="trending", limit=min(limit, self.MAX_PAGE))
+        return self._atom(
+            "tag:papersift,2026:feed:trending",
+            "papersift: trending papers",
+            f"{self._base_url()}/feeds/trending.atom",
+            [item.paper.id for item in listing.items],
+        )
+
+    def _atom(self, feed_id: str, title: str, self_url: str, ids: Sequence[str]) -> str:
+        from papersift.deliver.feeds import Entry, atom_feed
+
+        papers = self.store.get_many(list(dict.fromkeys(ids)))
+        entries = [
+            Entry(
+                id=p.id,
+                title=p.display_name,
+                url=self.paper_url(p.id),
+                summary=p.abstract,
+                updated=p.updated or p.published or "",
+                authors=p.authors,
+                categories=p.categories,
+            )
+            for p in papers
+        ]
+        return atom_feed(
+            feed_id=feed_id,
+            title=title,
+            self_url=self_url,
+            site_url=self._base_url(),
+            entries=entries,
+        )
 
     # --- pg (moving a store between backends) ---------------------------------------------------
     def migrate_to(
@@ -419,3 +1114,42 @@ class Radar:
             return copy_store(self.store, destination, progress=progress)
         finally:
             destination.close()
+
+
+def _is_id(line: str) -> bool:
+    """Whether a line of an import names one paper (an arXiv id or a DOI, in any spelling)."""
+    return bool(ids.normalize_arxiv_id(line) or ids.normalize_doi(line))
+
+
+def _tags(values: Iterable[str], *, fold: bool = True) -> tuple[str, ...]:
+    """Distinct, trimmed (and, for tags, casefolded) non-empty values, in order."""
+    out = (" ".join(v.split()) for v in values)
+    return tuple(dict.fromkeys(v.casefold() if fold else v for v in out if v))[:100]
+
+
+class _Vectors:
+    """What the recommender needs of search by meaning, without importing it."""
+
+    def __init__(self, radar: Radar) -> None:
+        self.radar = radar
+
+    def matrix(self) -> tuple[Sequence[str], Any]:
+        index = self.radar.embeddings().index()
+        n = len(index)
+        return index._ids[:n], index._matrix[:n]  # read-only views of the live index
+
+    def encode(self, texts: Sequence[str]) -> Any:
+        return self.radar.embeddings().encoder.encode(list(texts))
+
+    def matching(self, keyword: str) -> set[str]:
+        from papersift.model import TextMatch
+        from papersift.search.query import tokens
+
+        words = tokens(keyword)
+        if not words:
+            return set()
+        node = TextMatch(words)
+        return {pid for pid, _ in self.radar.store.fulltext_search(node, limit=1_000_000)}
+
+    def pending(self) -> int:
+        return self.radar.index_status()[1]

@@ -87,6 +87,28 @@ def test_query_vectors_are_cached_and_read_only(encoder: Encoder) -> None:
     assert float(first @ other) < 0.5  # unrelated queries are far apart
 
 
+def test_concurrent_queries_get_the_vectors_of_sequential_ones(
+    encoder: Encoder, reference: tuple[list[str], np.ndarray]
+) -> None:
+    """A web server's threads share the one encoder: same vectors, each query once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"{text} (thread test)" for text in reference[0][:12]]
+    alone = encoder.encode(texts)
+    before = encoder.encoded
+    with ThreadPoolExecutor(6) as pool:
+        together = list(pool.map(encoder.encode_query, texts * 3))
+    assert encoder.encoded - before <= 3 * len(texts)  # a query met at once may run twice
+    assert encoder.encoded - before >= len(texts)
+    for i, vector in enumerate(together):
+        assert np.abs(vector - alone[i % len(texts)]).max() < 1e-5
+    counted = encoder.encoded
+    for i, text in enumerate(texts):  # now each comes from the cache
+        cached = encoder.encode_query(text)
+        assert any(cached is together[i + 12 * k] for k in range(3))
+    assert encoder.encoded == counted
+
+
 def test_model_id_names_model_revision_and_runtime(encoder: Encoder) -> None:
     assert encoder.model_id == model_files().model_id
     name, rest = encoder.model_id.split("@")

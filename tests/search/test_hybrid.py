@@ -308,6 +308,29 @@ def test_filters_restrict_search_by_meaning(embedded_radar: Radar) -> None:
     assert embedded_radar.search("language models", mode="hybrid", since="2031").hits == ()
 
 
+@pytest.mark.parametrize("mode", ["hybrid", "semantic"])
+def test_adversarial_queries_never_raise_with_the_model(embedded_radar: Radar, mode: str) -> None:
+    """The same strings through the real encoder and the vector index: a result or an empty
+    list, and whatever has words to embed is searched by meaning."""
+    for text in ADVERSARIAL:
+        result = embedded_radar.search(text, mode=mode, limit=5)
+        assert isinstance(result, SearchResult)
+        assert len(result.hits) <= 5
+        assert not result.partial
+        if any(ch.isalpha() for ch in text) and result.mode == mode:
+            assert result.hits, text[:40]
+    long_text = embedded_radar.search("kv cache " * 1200, mode=mode, limit=5)
+    assert long_text.mode == mode and len(long_text.hits) == 5
+
+
+def test_known_items_come_first_in_the_default_mode(embedded_radar: Radar) -> None:
+    """A paper's exact title (any case) finds it first in hybrid search, pinned (titles cut
+    short: test_meaning_finds_papers_by_their_title_words)."""
+    for paper in _titled(embedded_radar):
+        hit = embedded_radar.search(paper.title.upper(), limit=1).hits[0]
+        assert hit.id == paper.id and hit.pinned == "exact title"
+
+
 def test_hybrid_pages_walk_one_ranking(embedded_radar: Radar) -> None:
     whole = [h.id for h in embedded_radar.search("efficient training", limit=40).hits]
     assert len(whole) == 40

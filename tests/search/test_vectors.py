@@ -120,3 +120,59 @@ def test_hnsw_agrees_with_exact_and_stays_current(
         monkeypatch.setattr(vectors, "ANN_MIN", 1000)  # shrunk below the threshold: removed
         assert _index(radar, folder).save_ann() is False
         assert not list(folder.glob("hnsw-*"))
+
+
+def test_one_index_per_store_shared_by_facades_and_threads(
+    tmp_path: Path, embedded_vectors: Path
+) -> None:
+    """Two facades over one store share one vector index; searches from many threads agree
+    with searches made one by one; closing one facade leaves the other searching."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from papersift.config import Settings
+
+    with embedded_copy(tmp_path, embedded_vectors) as first:
+        ids, matrix = _all(first)
+        second = Radar.open(Settings(home=tmp_path, db=first.store.location))
+        index = first.embeddings().index()
+        assert second.embeddings().index() is index
+        expected = [index.search(v, 5) for v in matrix]
+        with ThreadPoolExecutor(8) as pool:
+            found = list(
+                pool.map(lambda i: second.embeddings().search(matrix[i % 86], 5), range(258))
+            )
+        assert found == [expected[i % 86] for i in range(258)]
+        with ThreadPoolExecutor(4) as pool:  # searches while another facade adds a vector
+            model = first.embeddings().model_id
+            flipped = (-matrix[0]).astype("<f4").tobytes()
+            futures = [
+                pool.submit(second.search, "language models", mode="semantic") for _ in range(8)
+            ]
+            with first.store.atomic():
+                first.store.put_embeddings(model, [(ids[0], "x", flipped)])
+            assert all(f.result().hits for f in futures)
+        second.close()
+        assert first.embeddings().search(-matrix[0], 1)[0][0] == ids[0]  # caught up
+
+
+def test_a_store_made_anew_at_the_same_place_is_read_anew(
+    tmp_path: Path, embedded_vectors: Path
+) -> None:
+    from papersift.config import Settings
+    from papersift.search.indexing import load_vectors
+    from tests.conftest import ingest
+    from tests.search.conftest import SEEDS
+
+    with embedded_copy(tmp_path, embedded_vectors) as radar:
+        location = radar.store.location
+        assert len(radar.embeddings().index()) == 86
+    for suffix in ("", "-wal", "-shm"):
+        Path(location + suffix).unlink(missing_ok=True)
+    with Radar.open(Settings(home=tmp_path, db=location)) as again:
+        ingest(again, SEEDS / "abstracts-a.txt")  # 10 of the 86 papers
+        assert load_vectors(again.store, again.embeddings().model_id, embedded_vectors) == 10
+        index = again.embeddings().index()
+        assert len(index) == 10
+        assert {pid for pid, _ in index.search(index.vector_of(index._ids[0]), 86)} == {
+            p.id for p in again.papers()
+        }

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import time
 from pathlib import Path
 from typing import Any
 
@@ -321,14 +320,11 @@ def test_corpus_first_line_fields() -> None:
 def test_the_whole_corpus_59771_papers(radar: Radar) -> None:
     files = sorted(CORPUS.glob("papers-*.jsonl.gz"))
     assert len(files) == 17
-    started = time.perf_counter()
     reports = ingest(radar, *files)
-    elapsed = time.perf_counter() - started
     assert [r.error for r in reports] == [None] * 17
     assert sum(r.new for r in reports) == 59_771
     assert sum(len(r.rejected) + r.updated for r in reports) == 0
     assert radar.stats()["papers"] == 59_771
-    assert elapsed < 60, f"ingesting the corpus took {elapsed:.1f}s"
 
 
 # --- generic JSON lines: shapes and bad lines --------------------------------------------------

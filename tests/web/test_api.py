@@ -84,6 +84,20 @@ def test_search_refuses_bad_parameters(
     assert error["details"]["problems"][0]["field"] == field
 
 
+def test_edges_of_the_calendar_and_long_names(client: TestClient) -> None:
+    for query in (
+        "period=month&date=9999-12-31",
+        "period=week&date=9999-12-31",
+        "period=week&date=0001-01-01",
+        "period=day&date=0001-01-01",
+    ):
+        response = client.get(f"/api/v1/daily?{query}")
+        assert response.status_code == 200, (query, response.text)
+        assert response.json()["total"] == 0
+    long_name = client.get("/api/v1/search", params={"q": "x", "category": "c" * 101})
+    assert_error(long_name, 400, "bad_request")
+
+
 def test_bad_cursor_and_impossible_date_are_400(client: TestClient) -> None:
     assert_error(client.get("/api/v1/search?q=x&cursor=%%%"), 400)
     assert_error(client.get("/api/v1/search?q=x&cursor=" + "A" * 20), 400)

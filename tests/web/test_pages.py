@@ -55,9 +55,21 @@ def test_paper_page_has_everything(client: TestClient) -> None:
     assert page.status_code == 200
     assert "Are We Ready For An Agent-Native Memory System?" in page.text
     assert "Similar papers" in page.text
-    similar = re.findall(r'<li data-item><a href="/papers/([^"]+)"', page.text)
-    assert len(similar) == 8 and PAPER not in similar
+    assert f'data-similar="/papers/{PAPER}/similar?fragment=1"' in page.text
     assert "Sources" in page.text and "hf-daily" in page.text
+    assert 'listed <a href="/?date=2026-06-25">' in page.text  # the day it was listed
+
+
+def test_similar_papers_fragment_and_page(client: TestClient) -> None:
+    fragment = client.get(f"/papers/{PAPER}/similar?fragment=1")
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    similar = re.findall(r'<li data-item><a href="/papers/([^"]+)"', fragment.text)
+    assert len(similar) == 8 and PAPER not in similar
+    assert "By meaning" in fragment.text  # the sample ships its vectors
+    full = client.get(f"/papers/{PAPER}/similar")
+    assert "<html" in full.text and "Papers like" in full.text
+    assert len(re.findall(r"<li data-item>", full.text)) > 8
+    assert client.get("/papers/9999.99999/similar").status_code == 404
 
 
 def test_paper_page_renders_latex_as_text(client: TestClient) -> None:
@@ -130,3 +142,62 @@ def test_unexpected_errors_are_500_without_a_trace(client: TestClient) -> None:
     assert "secret internals" not in api.text and "Traceback" not in api.text
     page = client.get("/")
     assert page.status_code == 500 and "secret internals" not in page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in page.text
+    assert page.headers["content-security-policy"] == CSP
+
+
+def test_shared_cache_serves_alike_answers_and_never_stale(client: TestClient) -> None:
+    first = client.get("/")
+    assert "x-papersift-cache" not in first.headers
+    second = client.get("/")
+    assert second.headers.get("x-papersift-cache") == "hit"
+    assert second.text == first.text and second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-security-policy"] == CSP
+    revalidated = client.get("/", headers={"If-None-Match": first.headers["etag"]})
+    assert revalidated.status_code == 304
+    # a request with a cookie (a signed-in reader) always gets its own answer
+    own = client.get("/", headers={"Cookie": "session=abc"})
+    assert "x-papersift-cache" not in own.headers
+    # a paper page is never shared (cards and other derived parts change it)
+    client.get(f"/papers/{PAPER}")
+    assert "x-papersift-cache" not in client.get(f"/papers/{PAPER}").headers
+    # new data: the store's change mark moves, so the old answer is not served
+    from tests.web.conftest import xss_record
+
+    body = xss_record().replace(b"2607.99999", b"2607.99998").replace(b"2026-07-03", b"2026-07-04")
+    auth = {"Authorization": "Bearer s3cret-token"}
+    ingested = client.post("/api/v1/admin/ingest?name=new.jsonl", content=body, headers=auth)
+    assert ingested.status_code == 200 and ingested.json()["new"] == 1
+    after = client.get("/")
+    assert "x-papersift-cache" not in after.headers and "2607.99998" in after.text
+    assert "Papers of 2026-07-04" in after.text
+
+
+def test_areas_add_sections_to_the_paper_page(client: TestClient) -> None:
+    from papersift.web.pages import paper
+
+    def facts(radar: object, found: object) -> dict[str, object]:
+        words = len(getattr(found, "abstract", "").split())
+        return {"heading": "Facts <b>", "rows": [("abstract words", words)]}
+
+    paper.SECTIONS.append(("paper_section.html", facts))
+    try:
+        page = client.get(f"/papers/{PAPER}")
+    finally:
+        paper.SECTIONS.pop()
+    assert page.status_code == 200, page.text
+    assert '<h2 id="section-1">Facts &lt;b&gt;</h2>' in page.text
+    assert "<dt>abstract words</dt><dd>" in page.text
+
+
+def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
+    get = client.get("/")
+    for url in ("/", f"/papers/{PAPER}", "/api/v1/daily"):
+        head = client.head(url)
+        assert head.status_code == 200, url
+        assert head.content == b""
+    head = client.head("/")
+    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers["etag"] == get.headers["etag"]
+    assert client.head("/papers/9999.99999").status_code == 404

@@ -63,13 +63,22 @@ def span(period: str, day: date) -> Span:
     if period == "day":
         return Span(period, day, day)
     if period == "week":
-        start = day - timedelta(days=day.weekday())
-        return Span(period, start, start + timedelta(days=6))
+        start = _shift(day, -day.weekday())
+        return Span(period, start, _shift(start, 6))
     if period == "month":
         start = day.replace(day=1)
-        following = (start + timedelta(days=32)).replace(day=1)
-        return Span(period, start, following - timedelta(days=1))
+        following = _shift(start, 32).replace(day=1)
+        end = date.max if following <= start else following - timedelta(days=1)
+        return Span(period, start, end)
     raise ValueError(f"period must be one of {', '.join(PERIODS)}, not {period!r}")
+
+
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first or last day there is."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,26 +105,30 @@ def rank(
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     saves = saves or {}
-    ranked = []
+    decay: dict[str, float] = {}  # a period has few distinct days: one power per day
     for entry in entries:
-        try:
-            age = (until - date.fromisoformat(entry.day)).days
-        except ValueError:
-            age = 0
-        count = saves.get(entry.paper_id, 0)
-        ranked.append(
-            Ranked(
-                entry.paper_id,
-                entry.day,
-                entry.upvotes,
-                entry.published,
-                trending_score(entry.upvotes, age, count),
-                count,
-            )
+        if entry.day not in decay:
+            try:
+                age = (until - date.fromisoformat(entry.day)).days
+            except ValueError:
+                age = 0
+            decay[entry.day] = math.pow(0.5, max(age, 0) / HALF_LIFE_DAYS)
+    ranked = [
+        Ranked(
+            e.paper_id,
+            e.day,
+            e.upvotes,
+            e.published,
+            (max(e.upvotes or 0, 0) + SAVE_WEIGHT * max(n, 0) + 1) * decay[e.day],
+            n,
         )
+        for e in entries
+        for n in (saves.get(e.paper_id, 0),)
+    ]
     # ties: newer published first, then id (sorted twice: the stable second sort keeps it)
     ranked.sort(key=lambda r: r.paper_id)
-    ranked.sort(key=lambda r: r.published or "", reverse=True)
     if sort == "trending":
-        ranked.sort(key=lambda r: r.score, reverse=True)
+        ranked.sort(key=lambda r: (r.score, r.published or ""), reverse=True)
+    else:
+        ranked.sort(key=lambda r: r.published or "", reverse=True)
     return ranked

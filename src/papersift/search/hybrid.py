@@ -96,6 +96,21 @@ def keyword_ranking(
     return ranked
 
 
+def semantic_ranking(
+    store: Store, semantic: Semantic, vector: Any, depth: int, filters: SearchFilters
+) -> list[tuple[str, float]]:
+    """The ``depth`` papers nearest ``vector`` among those passing ``filters``.
+
+    (Tried and dropped: reading the nearest papers unfiltered in growing batches and checking
+    only them against the filters. At 60k it was 3x faster for broad filters but 7x slower for
+    narrow ones - the store checks an id list at ~10 us an id - so the filters list their papers
+    and the vector index keeps those.)"""
+    if not filters.active:
+        return semantic.search(vector, depth)
+    allowed = store.filter_ids(filters)
+    return semantic.search(vector, depth, allowed) if allowed else []
+
+
 def fuse(lists: Sequence[tuple[Sequence[str], float]], k: int) -> list[tuple[str, float]]:
     """Reciprocal rank fusion of ranked id lists, each with its weight; ties by id."""
     scores: dict[str, float] = {}
@@ -206,15 +221,16 @@ def search(
         keyword = keyword_ranking(store, query.root, flt, depth, relax=plan.mode == "keyword")
     if plan.mode in ("semantic", "hybrid"):
         assert semantic is not None
-        allowed: Collection[str] | None = store.filter_ids(flt) if flt.active else None
-        if plan.mode == "hybrid" and not query.plain:
-            allowed = [pid for pid, _ in keyword]  # reorder the keyword matches only
         vector = semantic.encode_query(query.semantic_text)
-        if allowed is None or allowed:
-            cosine = semantic.search(vector, depth, allowed)
+        if plan.mode == "hybrid" and not query.plain:  # reorder the keyword matches only
+            allowed = [pid for pid, _ in keyword]
+            cosine = semantic.search(vector, depth, allowed) if allowed else []
+        else:
+            cosine = semantic_ranking(store, semantic, vector, depth, flt)
         if plan.mode == "semantic":
             cosine = _without_excluded(store, query, cosine)
-            total = len(allowed) if allowed is not None else semantic.status()[0]
+            total = store.fulltext_count(None, filters=flt) if flt.active else None
+            total = semantic.status()[0] if total is None else total
 
     if plan.mode == "keyword":
         ranked = keyword

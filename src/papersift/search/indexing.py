@@ -7,11 +7,14 @@ as before keeps its vector without running the model.
 
 :class:`EmbeddingSearch` is search by meaning over a store (the ``Semantic`` protocol of
 :mod:`papersift.search.hybrid`): the encoder is loaded on the first query, the vector index on
-the first search, and the index catches up with the store before every search.
+the first search, and the index catches up with the store before every search. Both are loaded
+once per process and shared (thread-safe): one encoder, and one vector index per store and
+model, whatever number of facades (a web server's, one per thread or request) search them.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -124,7 +127,7 @@ def index_papers(
 
 def sync_ann(store: Store, model: str) -> bool:
     """Build or extend the HNSW graph of a large store (nothing to do for a small one)."""
-    from papersift.search.vectors import ANN_MIN, VectorIndex
+    from papersift.search.vectors import ANN_MIN
 
     folder = vectors_folder(store)
     if folder is None or store.native_nearest(model):  # no graph files / the database searches
@@ -132,7 +135,26 @@ def sync_ann(store: Store, model: str) -> bool:
     embedded, _ = store.embedding_counts(model)
     if embedded < ANN_MIN and not folder.exists():
         return False
-    return VectorIndex(store, model, DIM, folder=folder).save_ann()
+    return shared_index(store, model).save_ann()
+
+
+_indexes: dict[tuple[str, str], VectorIndex] = {}  # (store location, model) -> its index
+_indexes_lock = threading.Lock()
+
+
+def shared_index(store: Store, model: str) -> VectorIndex:
+    """The process's vector index of ``model`` over the store at ``store.location``, loaded on
+    first use and caught up with ``store`` (the caller's connection to it)."""
+    from papersift.search.vectors import VectorIndex
+
+    key = (store.location, model)
+    with _indexes_lock:  # a store's first search loads its index; the others wait for it
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = VectorIndex(store, model, DIM, folder=vectors_folder(store))
+            return index
+    index.refresh(store)
+    return index
 
 
 class EmbeddingSearch:
@@ -162,15 +184,8 @@ class EmbeddingSearch:
         return self.encoder.encode([paper_text(title, abstract)])[0]
 
     def index(self) -> VectorIndex:
-        """The vector index, caught up with the store."""
-        from papersift.search.vectors import VectorIndex
-
-        if self._index is None:
-            self._index = VectorIndex(
-                self.store, self.model_id, DIM, folder=vectors_folder(self.store)
-            )
-        else:
-            self._index.refresh()
+        """The vector index (shared in the process), caught up with the store."""
+        self._index = shared_index(self.store, self.model_id)
         return self._index
 
     def vector_of(self, paper_id: str) -> Any | None:

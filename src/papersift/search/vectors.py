@@ -10,6 +10,10 @@ up an HNSW graph (faiss, M=32, efConstruction=128, efSearch=256) answers instead
 60k with recall@10 0.9995 against exact. Searches restricted to few ``allowed`` papers stay
 exact; wider ones ask the graph for more neighbours and keep the allowed.
 
+Thread-safe: one lock guards catching up and searching (the facade shares one index per store
+and model in a process; a web server's threads search it side by side, each with its own store
+connection). A search holds it for the length of one matrix product or graph walk.
+
 The graph is derived data: built by ``papersift index`` (:meth:`VectorIndex.save_ann`), kept
 beside the store in ``<store>.vectors/`` under a name derived from the model, keyed by the
 vectors' ``seq`` and extended with vectors added later; replaced and deleted vectors are
@@ -20,7 +24,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Collection
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,7 +44,9 @@ ANN_MIN = 50_000  # vectors from which the HNSW graph answers (exact p95 at 60k:
 ANN_M = 32
 ANN_EF_CONSTRUCTION = 128
 ANN_EF_SEARCH = 256  # recall@10 0.9995 at 60k in bench/vectors.py (128: 0.993)
-ANN_MAX_FETCH = 5000  # a filtered search asking the graph for more falls back to exact
+# Deeper than this the graph walk costs more than exact search (60k vectors, bench/search.py's
+# machine under load: 1.3 ms for 300, 9.6 ms for 1,200, 47 ms for 4,330; exact 16-20 ms).
+ANN_MAX_FETCH = 2000
 ANN_REBUILD = 0.2  # rebuild when this share of the graph's vectors is replaced or deleted
 ANN_VERSION = 1  # of the files' layout
 
@@ -62,29 +70,45 @@ class VectorIndex:
         self._ann: Any = None  # faiss index over (vector, seq), or None
         self._ann_seqs: set[int] = set()  # seqs the graph holds
         self._live: dict[int, int] = {}  # seq -> row, for vectors still current
+        self._lock = threading.RLock()
         self.refresh()
 
     def __len__(self) -> int:
         return len(self._ids)
 
     # --- catching up with the store -----------------------------------------------------------
-    def refresh(self) -> bool:
-        """Apply what changed in the store since the last look; False if nothing did."""
+    def refresh(self, store: Store | None = None) -> bool:
+        """Apply what changed in the store since the last look (read through ``store``, another
+        connection to the same store, when given); False if nothing did."""
+        with self._lock:
+            return self._refresh(store or self.store)
+
+    def _reset(self) -> None:
         import numpy as np
 
-        seq, change = self.store.embedding_marks(self.model)
+        self._matrix = np.zeros((0, self.dim), dtype=np.float32)
+        self._ids, self._seqs, self._row, self._live = [], [], {}, {}
+        self._seq = self._change = 0
+        self._ann, self._ann_seqs = None, set()
+
+    def _refresh(self, store: Store) -> bool:
+        import numpy as np
+
+        seq, change = store.embedding_marks(self.model)
         if seq == self._seq and change == self._change:
             return False
+        if seq < self._seq or change < self._change:  # not the store read before (recreated)
+            self._reset()
         if change != self._change:
             if self._change:  # on the first load every vector read is current
-                for paper_id in self.store.deleted_since(self._change):
+                for paper_id in store.deleted_since(self._change):
                     self._remove(paper_id)
             self._change = change
         if seq != self._seq:
             ids: list[str] = []
             seqs: list[int] = []
             blobs: list[bytes] = []
-            for row_seq, paper_id, blob in self.store.iter_embeddings(self.model, after=self._seq):
+            for row_seq, paper_id, blob in store.iter_embeddings(self.model, after=self._seq):
                 seqs.append(row_seq)
                 ids.append(paper_id)
                 blobs.append(blob)
@@ -143,14 +167,21 @@ class VectorIndex:
     # --- reading --------------------------------------------------------------------------------
     def vector_of(self, paper_id: str) -> Matrix | None:
         """The stored vector of ``paper_id`` (a copy), or None."""
-        row = self._row.get(paper_id)
-        return None if row is None else self._matrix[row].copy()
+        with self._lock:
+            row = self._row.get(paper_id)
+            return None if row is None else self._matrix[row].copy()
 
     def search(
         self, vector: Any, k: int, allowed: Collection[str] | None = None
     ) -> list[tuple[str, float]]:
         """The ``k`` papers whose vectors are nearest ``vector`` (among ``allowed`` when given),
         with their cosine, nearest first (ties by position, so results are deterministic)."""
+        with self._lock:
+            return self._search(vector, k, allowed)
+
+    def _search(
+        self, vector: Any, k: int, allowed: Collection[str] | None
+    ) -> list[tuple[str, float]]:
         import numpy as np
 
         n = len(self._ids)
@@ -158,9 +189,8 @@ class VectorIndex:
             return []
         query = np.asarray(vector, dtype=np.float32).reshape(self.dim)
         if allowed is not None:
-            rows = np.fromiter(
-                (r for r in (self._row.get(pid) for pid in allowed) if r is not None), np.int64
-            )
+            rows = np.fromiter(map(self._row.get, allowed, repeat(-1)), np.int64, len(allowed))
+            rows = rows[rows >= 0]
             if rows.size == 0:
                 return []
             rows.sort()
@@ -171,11 +201,11 @@ class VectorIndex:
                 hits = [(r, s) for r, s in self._ann_search(query, min(n, fetch)) if keep[r]]
                 if len(hits) >= min(k, rows.size):
                     return [(self._ids[r], score) for r, score in hits[:k]]
-            if rows.size * 8 < n:  # few: score only them
+            if rows.size * 2 < n:  # copying them out reads less than scoring all
                 return self._top(self._matrix[rows] @ query, rows, k)
             scores = self._matrix[:n] @ query
             return self._top(scores[rows], rows, k)
-        if self._ann is not None:
+        if self._ann is not None and k <= ANN_MAX_FETCH:  # deeper: exact is no slower
             found = self._ann_search(query, k)
             if len(found) == min(k, n):
                 return [(self._ids[row], score) for row, score in found]
@@ -249,6 +279,10 @@ class VectorIndex:
         """Bring the graph beside the store up to date (build it, extend it, or rebuild it when
         too many of its vectors are obsolete) - or remove it below :data:`ANN_MIN` vectors.
         True if a graph is in use."""
+        with self._lock:
+            return self._save_ann()
+
+    def _save_ann(self) -> bool:
         import faiss
 
         if self.folder is None:

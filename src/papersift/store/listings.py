@@ -30,3 +30,9 @@ class ListingStore(Protocol):
     def listing_last_day(self, *, until: str | None = None) -> str | None:
         """The latest day with papers (on or before ``until``, when given)."""
         ...
+
+    def change_mark(self) -> tuple[int, int]:
+        """Cheaply: the last change-log seq and the last embedding seq. One of them grows
+        whenever a paper is added, changed or removed or a vector is written (by any process),
+        so what was read or searched at one mark holds while the mark stays."""
+        ...

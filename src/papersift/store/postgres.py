@@ -28,9 +28,12 @@ from typing import TYPE_CHECKING, Any
 from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, Record
 from papersift.store import codec, tsquery
+from papersift.store.postgres_accounts import AccountsPostgres
 from papersift.store.postgres_base import reason
+from papersift.store.postgres_cards import CardsPostgres
 from papersift.store.postgres_listings import ListingsPostgres
 from papersift.store.postgres_search import SearchPostgres
+from papersift.store.postgres_topics import TopicsPostgres
 from papersift.store.postgres_transfer import TransferPostgres
 from papersift.store.postgres_vectors import VectorsPostgres
 from papersift.store.protocol import Holder, IdentityKey, NewPaper
@@ -63,7 +66,15 @@ def is_postgres_url(text: str) -> bool:
     return text.startswith(("postgresql://", "postgres://"))
 
 
-class PostgresStore(SearchPostgres, VectorsPostgres, TransferPostgres, ListingsPostgres):
+class PostgresStore(
+    SearchPostgres,
+    VectorsPostgres,
+    TransferPostgres,
+    ListingsPostgres,
+    CardsPostgres,
+    TopicsPostgres,
+    AccountsPostgres,
+):
     """:class:`~papersift.store.protocol.Store` on a PostgreSQL database."""
 
     def __init__(self, url: str, *, home: Path | None = None, pool_size: int = POOL_SIZE) -> None:

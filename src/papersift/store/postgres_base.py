@@ -73,6 +73,11 @@ class PostgresBase:
         with self._conn() as db:
             return db.execute(sql, params).fetchone()
 
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; how many rows it changed."""
+        with self._conn() as db:
+            return db.execute(sql, params).rowcount
+
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if rows:

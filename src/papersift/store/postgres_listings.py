@@ -30,3 +30,9 @@ class ListingsPostgres(PostgresBase):
         else:
             row = self._one("SELECT max(day) FROM paper_days WHERE day <= %s", (until,))
         return row[0] if row else None
+
+    def change_mark(self) -> tuple[int, int]:
+        changes, vectors = self._one(
+            "SELECT (SELECT max(seq) FROM changes), (SELECT max(seq) FROM embeddings)"
+        )
+        return int(changes or 0), int(vectors or 0)

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
 from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.store.accounts import AccountStore
+from papersift.store.cards import CardStore
 from papersift.store.listings import ListingStore
 from papersift.store.nearest import NearestStore
+from papersift.store.topics import TopicStore
 from papersift.store.transfer import TransferStore
 
 IdentityKey = tuple[str, str]
@@ -45,7 +48,9 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(NearestStore, TransferStore, ListingStore, Protocol):
+class Store(
+    NearestStore, TransferStore, ListingStore, CardStore, TopicStore, AccountStore, Protocol
+):
     """A durable home for papers and the records they were merged from."""
 
     location: str

@@ -15,8 +15,11 @@ from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store import codec, fts5
 from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPaper
+from papersift.store.sqlite_accounts import AccountsSQLite
+from papersift.store.sqlite_cards import CardsSQLite
 from papersift.store.sqlite_listings import ListingsSQLite
 from papersift.store.sqlite_nearest import NearestSQLite
+from papersift.store.sqlite_topics import TopicsSQLite
 from papersift.store.sqlite_transfer import TransferSQLite
 
 _PAPER_COLUMNS = (
@@ -55,7 +58,9 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class SqliteStore(NearestSQLite, TransferSQLite, ListingsSQLite):
+class SqliteStore(
+    NearestSQLite, TransferSQLite, ListingsSQLite, CardsSQLite, TopicsSQLite, AccountsSQLite
+):
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
 
     def __init__(self, path: Path) -> None:

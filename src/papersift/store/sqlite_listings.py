@@ -36,3 +36,9 @@ class ListingsSQLite:
                 "SELECT max(day) FROM paper_days WHERE day <= ?", (until,)
             ).fetchone()
         return row[0] if row else None
+
+    def change_mark(self) -> tuple[int, int]:
+        changes, vectors = self._db.execute(
+            "SELECT (SELECT max(seq) FROM changes), (SELECT max(seq) FROM embeddings)"
+        ).fetchone()
+        return int(changes or 0), int(vectors or 0)

@@ -38,6 +38,23 @@ TABLES: tuple[Table, ...] = (
     Table("state", "key"),
     Table("embeddings", "seq"),
     Table("paper_days", "day, paper_id", by_triggers=True),  # 0005_listings (web)
+    # 0006_accounts
+    Table("users", "id"),
+    Table("sessions", "token_hash"),
+    Table("password_resets", "token_hash"),
+    Table("login_failures", "key, at"),
+    Table("library", "user_id, paper_id"),
+    Table("library_tags", "user_id, paper_id, tag"),
+    Table("user_prefs", "user_id"),
+    Table("subscriptions", "id"),
+    Table("digests", "subscription_id, period"),
+    Table("digest_papers", "subscription_id, paper_id"),
+    # 0007_topics
+    Table("topic_build", "id"),
+    Table("topics", "id"),
+    Table("paper_topics", "paper_id"),
+    # 0008_cards
+    Table("cards", "paper_id"),
 )
 
 # tables that are the backend's own machinery, never copied (the SQLite FTS5 index and its

@@ -28,6 +28,7 @@ MAX_QUERY = 500  # characters of a search query
 MAX_LIMIT = 100  # items per page
 MAX_IDS = 100  # papers per batch lookup
 MAX_FILTERS = 20  # categories / sources per search
+MAX_NAME = 100  # characters of one category or source name
 
 RadarDep = Annotated[Radar, Depends(radar)]
 PaperId = Annotated[
@@ -70,15 +71,24 @@ def listing_dict(listing: Listing) -> dict[str, Any]:
 async def search(
     radar: RadarDep,
     q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY, description="the query")],
-    mode: Literal["hybrid", "keyword", "semantic"] | None = None,
+    mode: Annotated[
+        Literal["hybrid", "keyword", "semantic"] | None,
+        Query(description="default hybrid (keyword where there are no embeddings)"),
+    ] = None,
     since: Day = None,
     until: Day = None,
-    category: Annotated[list[str], Query(max_length=MAX_FILTERS)] = [],  # noqa: B006
-    source: Annotated[list[str], Query(max_length=MAX_FILTERS)] = [],  # noqa: B006
+    category: Annotated[
+        list[str], Query(max_length=MAX_FILTERS, description="cs.CL, or cs for all of cs.*")
+    ] = [],  # noqa: B006
+    source: Annotated[
+        list[str], Query(max_length=MAX_FILTERS, description="a format: hf-daily, arxiv-api …")
+    ] = [],  # noqa: B006
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 10,
     cursor: Cursor = None,
 ) -> Response:
-    """One page of papers for ``q`` (words, "phrases", prefix*, AND/OR/NOT, author:, cat: …)."""
+    """One page of papers for `q` (words, "phrases", prefix*, AND/OR/NOT, author:, cat: …)."""
+    if any(len(name) > MAX_NAME for name in (*category, *source)):
+        raise UsageError(f"category and source names are at most {MAX_NAME} characters")
     scope = f"search|{q}|{mode}|{since}|{until}|{category}|{source}"
     offset = decode_cursor(cursor, scope)
     result = radar.search(
@@ -112,8 +122,8 @@ async def daily(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     cursor: Cursor = None,
 ) -> Response:
-    """The papers listed in the period holding ``date``, trending (upvotes and saves with time
-    decay) or newest first; ``previous``/``next`` name a day of the neighbouring periods."""
+    """The papers listed in the period holding `date`, trending (upvotes and saves with time
+    decay) or newest first; `previous`/`next` name a day of the neighbouring periods."""
     scope = f"daily|{period}|{date}|{sort}"
     offset = decode_cursor(cursor, scope)
     listing = radar.listing(period, date, sort, offset=offset, limit=limit)
@@ -129,7 +139,7 @@ async def papers(
     radar: RadarDep,
     ids: Annotated[list[str], Query(min_length=1, max_length=MAX_IDS)],
 ) -> Response:
-    """The papers named (any ids); unknown ones are listed in ``missing``."""
+    """The papers named (any ids); unknown ones are listed in `missing`."""
     found = radar.get_many(ids)
     known = {p.id for p in found} | {p.arxiv_id for p in found if p.arxiv_id}
     return json_response(
@@ -150,7 +160,8 @@ async def similar(
 
 @router.get("/papers/{paper_id:path}", summary="One paper")
 async def paper(radar: RadarDep, paper_id: PaperId) -> Response:
-    return json_response(paper_dict(radar.get(paper_id)))
+    found = radar.get(paper_id)
+    return json_response({**paper_dict(found), "card": radar.card(found.id).as_dict()})
 
 
 @router.get("/stats", summary="What the store holds")
@@ -179,7 +190,7 @@ async def ingest(
     format: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The request body is the file (any format papersift reads; gzip is fine), sent as is
-    (``curl --data-binary @file``). Answers the ingest report; a file refused whole is 422."""
+    (`curl --data-binary @file`). Answers the ingest report; a file refused whole is 422."""
     data = await request.body()
     if not data:
         raise UsageError("the request body is empty: send the file as the body")

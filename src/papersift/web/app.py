@@ -41,19 +41,26 @@ class _Static(StaticFiles):
 
 
 def create_app(
-    settings: Settings | None = None, *, radar: Radar | None = None, max_body: int = MAX_BODY
+    settings: Settings | None = None,
+    *,
+    radar: Radar | None = None,
+    max_body: int = MAX_BODY,
+    warm: bool = False,
 ) -> FastAPI:
-    """The web app over ``radar`` (or a Radar opened on ``settings``, closed on shutdown)."""
+    """The web app over ``radar`` (or a Radar opened on ``settings``, closed on shutdown).
+    ``warm``: load the embedding model and vectors at startup, not on the first search."""
     if radar is None:
         if settings is None:
             raise PapersiftError("create_app needs settings or a radar")
-        owned: Radar | None = Radar.open(settings)
-        radar = owned
+        radar = owned = Radar.open(settings)
     else:
         owned = None
+    shared: Radar = radar
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            shared.search("warm up", limit=1)  # encoder and vector index, once per process
         yield
         if owned is not None:
             owned.close()
@@ -67,7 +74,7 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
-    app.state.radar = radar
+    app.state.radar = shared
     app.add_exception_handler(PapersiftError, errors.handle)
     app.add_exception_handler(RequestValidationError, errors.handle)
     app.add_exception_handler(HTTPException, errors.handle)
@@ -81,10 +88,10 @@ def create_app(
         lambda: RedirectResponse(static_url("favicon.svg"), status_code=301),
         include_in_schema=False,
     )
-    app.add_middleware(Guard, max_body=max_body)
+    app.add_middleware(Guard, max_body=max_body, mark=shared.store.change_mark)
     return app
 
 
 def app_from_env() -> FastAPI:
     """For uvicorn workers (``--factory``): settings from PAPERSIFT_* variables."""
-    return create_app(Settings.from_env(os.environ))
+    return create_app(Settings.from_env(os.environ), warm=True)

@@ -15,16 +15,22 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from papersift.errors import (
+    AccountError,
+    AuthenticationError,
     ConfigError,
+    DeliveryError,
     FetchError,
     ForbiddenError,
     ModelUnavailableError,
     NotFoundError,
+    NotInLibraryError,
     PapersiftError,
     ParseError,
+    RateLimitedError,
     RequestTooLargeError,
     StoreError,
     UsageError,
+    UserNotFoundError,
 )
 
 log = logging.getLogger("papersift.web")
@@ -40,6 +46,12 @@ ERROR_STATUS: tuple[tuple[type[PapersiftError], int, str], ...] = (
     (ConfigError, 500, "misconfigured"),
     (StoreError, 503, "store_unavailable"),
     (FetchError, 502, "source_unavailable"),
+    (RateLimitedError, 429, "too_many_requests"),
+    (AuthenticationError, 401, "unauthorized"),
+    (NotInLibraryError, 404, "not_found"),
+    (UserNotFoundError, 404, "not_found"),
+    (AccountError, 400, "bad_request"),
+    (DeliveryError, 502, "mail_unavailable"),
     (PapersiftError, 400, "error"),
 )
 
@@ -82,6 +94,8 @@ def translate(exc: BaseException) -> WebError:
                 details: dict[str, Any] = {}
                 if isinstance(exc, NotFoundError):
                     details["id"] = exc.identifier
+                if isinstance(exc, RateLimitedError):
+                    details["retry_after"] = exc.retry_after
                 if isinstance(exc, ParseError):
                     details.update(
                         {k: v for k, v in (("where", exc.where), ("field", exc.field)) if v}

@@ -16,11 +16,15 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from papersift.deliver.latex import has_latex, to_unicode
+from papersift.model import Paper
+
 # The navigation every page shows: (label, path). Areas add theirs here (one line each).
 NAV: list[tuple[str, str]] = [
     ("Today", "/"),
     ("Search", "/search"),
     ("Library", "/library"),
+    ("For you", "/recommendations"),
     ("Digest", "/digest"),
 ]
 # Links at the right of the header for a visitor who is not signed in (accounts replace them
@@ -82,6 +86,36 @@ def day(value: str | None) -> str:
     return (value or "")[:10]
 
 
+def weekday(value: str | None, short: bool = False) -> str:
+    """``2026-07-03`` as "Friday 3 July 2026" (or "Fri 3 Jul")."""
+    from datetime import date
+
+    try:
+        d = date.fromisoformat((value or "")[:10])
+    except ValueError:
+        return value or ""
+    if short:
+        return f"{d:%a} {d.day} {d:%b}"
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def title_text(paper: Paper) -> str:
+    """The title to show: its LaTeX rendered (``$\\pi$-Flow`` → π-Flow)."""
+    if paper.title and has_latex(paper.title_raw):
+        return to_unicode(paper.title_raw)
+    return paper.display_name
+
+
+def abstract_text(paper: Paper, full: bool = True) -> str:
+    """The abstract to show. ``full`` (the paper page): rendered from the raw LaTeX. Otherwise
+    (cards) the stored clean text, rendered again only where it still shows markup."""
+    if full:
+        return to_unicode(paper.abstract_raw) if has_latex(paper.abstract_raw) else paper.abstract
+    if "\\" in paper.abstract or "$" in paper.abstract:
+        return to_unicode(paper.abstract_raw)
+    return paper.abstract
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -91,7 +125,15 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(excerpt=excerpt, highlight=highlight, authors=authors, day=day)
+    env.filters.update(
+        excerpt=excerpt,
+        highlight=highlight,
+        authors=authors,
+        day=day,
+        weekday=weekday,
+        title_text=title_text,
+        abstract_text=abstract_text,
+    )
     env.globals.update(static_url=static_url, nav=NAV)
     return env
 

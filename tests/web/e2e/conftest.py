@@ -30,7 +30,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"  # screenshots (gitignored)
 READY_WAIT = 60.0  # seconds the server may take to start (a bound, not a measurement)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -42,7 +42,7 @@ def server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     home = tmp_path_factory.mktemp("e2e")
     db = home / "store.sqlite3"
     shutil.copy(sample_store, db)
-    port = _free_port()
+    port = free_port()
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "papersift", "--db", str(db), "serve", "--port", str(port)],

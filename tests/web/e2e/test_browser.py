@@ -31,8 +31,9 @@ def test_today_search_paper_similar_week(tab: Tab) -> None:
     expect(page.locator("h1")).to_have_text(title)
     tab.shot("03-paper")
 
-    # a similar paper
+    # a similar paper (the list arrives after the page)
     similar = page.locator("ol.similar a").first
+    expect(similar).to_be_visible()
     similar_title = similar.inner_text()
     similar.click()
     page.wait_for_url(re.compile(r"/papers/"))

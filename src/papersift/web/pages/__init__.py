@@ -16,6 +16,7 @@ AREAS = [
     "search",
     "paper",
     "account",
+    "library",
     "docs",
 ]
 

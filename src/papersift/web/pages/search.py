@@ -60,6 +60,7 @@ async def search(
         category=category,
         result=result,
         papers=papers,
+        cards=radar.cards_for(list(papers.values())) if papers else {},
         page_number=page_number,
         pages=min(MAX_PAGES, pages),
     )

@@ -31,6 +31,7 @@ async def today(
         "today.html",
         title=f"Papers of {listing.label}",
         listing=listing,
+        cards=radar.cards_for([item.paper for item in listing.items]),
         period=period,
         sort=sort,
         page_number=page_number,

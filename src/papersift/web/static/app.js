@@ -37,8 +37,11 @@
     }
   });
 
-  // --- saved papers (kept in this browser until accounts keep them on the server)
+  // --- saved papers: in the library on the server for a signed-in reader (or in local mode),
+  // else in this browser
+  let account = null; // { ids: Set of saved paper ids, csrf: token for X-CSRF-Token }
   function saved() {
+    if (account) return account.ids;
     try { return new Set(JSON.parse(localStorage.getItem(SAVED_KEY) || "[]")); }
     catch (e) { return new Set(); }
   }
@@ -50,11 +53,41 @@
       button.textContent = on ? "Saved" : "Save";
     });
   }
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)));
+  }
+  function loadAccount() {
+    if (!document.querySelector("[data-save]")) return;
+    getJSON("/api/v1/library/ids")
+      .then((library) => {
+        if (!library.signed_in) return null;
+        return getJSON("/api/v1/session").then((session) => {
+          account = { ids: new Set(library.ids), csrf: session.csrf_token };
+          showSaved(document);
+        });
+      })
+      .catch(() => { /* the browser's own list stays */ });
+  }
   document.addEventListener("click", (event) => {
     const button = event.target.closest && event.target.closest("[data-save]");
     if (!button) return;
-    const set = saved();
     const id = button.dataset.save;
+    if (account) {
+      const on = account.ids.has(id);
+      fetch("/api/v1/library/" + encodeURI(id), {
+        method: "PUT",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": account.csrf },
+        body: JSON.stringify({ saved: !on }),
+      }).then((response) => {
+        if (!response.ok) return;
+        if (on) account.ids.delete(id); else account.ids.add(id);
+        showSaved(document);
+      });
+      return;
+    }
+    const set = saved();
     if (set.has(id)) set.delete(id); else set.add(id);
     try { localStorage.setItem(SAVED_KEY, JSON.stringify(Array.from(set))); } catch (e) { /* private mode */ }
     showSaved(document);
@@ -82,8 +115,23 @@
     form.addEventListener("change", () => { clearTimeout(timer); timer = setTimeout(run, 50); });
   }
 
+  // --- similar papers: fetched after the page shows (they may take a moment to find)
+  function loadSimilar(section) {
+    fetch(section.dataset.similar, { headers: { Accept: "text/html" } })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const heading = section.querySelector("h2");
+        section.innerHTML = "";
+        if (heading) section.appendChild(heading);
+        section.insertAdjacentHTML("beforeend", html);
+      })
+      .catch(() => { /* the link to the full list stays */ });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     showSaved(document);
+    document.querySelectorAll("[data-similar]").forEach(loadSimilar);
+    loadAccount();
     const form = document.querySelector("[data-live-search]");
     if (form) liveSearch(form);
   });

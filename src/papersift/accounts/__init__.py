@@ -1,0 +1,1 @@
+"""Accounts: passwords, sessions, reset tokens, rate limits, signed links."""

@@ -1,0 +1,1 @@
+"""Recommendations: a per-user linear model on embeddings, with the reason for each pick."""
