@@ -124,6 +124,7 @@ class TransferPostgres(PostgresBase):
                     copied += 1
             for _, definition in indexes:
                 db.execute(definition)
+            db.execute(f"ANALYZE {_name(table)}")  # the planner's statistics, for the new rows
             for column in self._all(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = "
                 "current_schema() AND table_name = %s AND is_identity = 'YES'",
