@@ -207,6 +207,10 @@ def test_openapi_document_and_docs_page(client: TestClient) -> None:
     ):
         assert path in paths, path
     assert not any(not p.startswith("/api/") for p in paths)  # pages stay out of the API doc
+    search = spec["paths"]["/api/v1/search"]["get"]["responses"]
+    assert "422" not in search  # bad parameters are 400, in the one error shape
+    assert search["400"]["content"]["application/json"]["schema"]["$ref"].endswith("ErrorBody")
+    assert "error" in spec["components"]["schemas"]["ErrorBody"]["properties"]
     docs = client.get("/api/docs")
     assert docs.status_code == 200
     assert "/api/v1/search" in docs.text and "≤ 100" in docs.text

@@ -187,7 +187,7 @@ def test_areas_add_sections_to_the_paper_page(client: TestClient) -> None:
     finally:
         paper.SECTIONS.pop()
     assert page.status_code == 200, page.text
-    assert '<h2 id="section-1">Facts &lt;b&gt;</h2>' in page.text
+    assert re.search(r'<h2 id="section-\d+">Facts &lt;b&gt;</h2>', page.text)  # after others
     assert "<dt>abstract words</dt><dd>" in page.text
 
 
@@ -201,3 +201,59 @@ def test_head_answers_like_get_without_a_body(client: TestClient) -> None:
     assert head.headers["content-length"] == str(len(get.content))
     assert head.headers["etag"] == get.headers["etag"]
     assert client.head("/papers/9999.99999").status_code == 404
+
+
+def test_only_web_links_are_rendered(client: TestClient) -> None:
+    import json
+
+    from papersift.sources.base import Input
+
+    record = {
+        "id": "2607.77777",
+        "title": "Links from a hostile listing",
+        "summary": "An abstract.",
+        "url": "javascript:alert(3)",
+        "pdf": " data:text/html,<script>alert(4)</script>",
+        "code": "https://github.com/example/hostile",
+        "listing_dates": ["2026-07-03"],
+    }
+    radar = client.app.state.radar  # type: ignore[attr-defined]
+    data = (json.dumps(record) + "\n").encode()
+    report = next(iter(radar.ingest([Input.from_bytes("links.jsonl", data)])))
+    assert report.new == 1, report
+    stored = radar.get("2607.77777").links
+    assert stored.abs == "javascript:alert(3)" and "data:" in (stored.pdf or "")  # kept as given
+    for url in ("/papers/2607.77777", "/?sort=newest"):
+        text = client.get(url).text
+        assert "javascript:" not in text and "data:text" not in text, url
+        assert 'href="https://github.com/example/hostile"' in text, url
+
+
+def test_rendered_cards_are_kept_per_paper_and_place(client: TestClient) -> None:
+    from dataclasses import replace
+
+    from papersift.web.render import card
+
+    paper = client.app.state.radar.get(PAPER)  # type: ignore[attr-defined]
+    first = card(paper, rank=1)
+    assert card(paper, rank=1) is first  # kept
+    assert "▲ 60" in first and 'data-paper-id="2606.24775"' in first
+    assert "#2" in card(paper, rank=2) and "#2" not in first  # another place, another card
+    voted = card(replace(paper, upvotes=61), rank=1)
+    assert "▲ 61" in voted and voted is not first  # a changed paper is rendered anew
+    marked = card(paper, rank=1, terms=("memory",))
+    assert "<mark>Memory</mark>" in marked and "<mark>" not in first
+
+
+def test_today_on_an_empty_store_says_how_to_fill_it(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from papersift.config import Settings
+    from papersift.web.app import create_app
+
+    home = Path(str(tmp_path)) / "empty"
+    app = create_app(Settings(home=home, db=str(home / "store.sqlite3")))
+    with TestClient(app) as empty:
+        page = empty.get("/")
+        assert page.status_code == 200
+        assert "papersift demo" in page.text and "0 papers" in page.text

@@ -11,6 +11,7 @@ import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from papersift.deliver.export import paper_dict
@@ -22,7 +23,29 @@ from papersift.web.deps import decode_cursor, encode_cursor, radar
 from papersift.web.errors import WebError
 from papersift.web.render import json_response
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable, machine-readable: not_found, invalid_parameter …")
+    message: str = Field(description="what went wrong, for people")
+    details: dict[str, Any] = Field(description="more about it: the id, the bad parameters …")
+
+
+class ErrorBody(BaseModel):
+    """The one shape of every error this API answers."""
+
+    error: ErrorDetail
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": text}
+    for status, text in (
+        (400, "a parameter is missing, malformed or out of its bounds"),
+        (404, "no such paper (or route)"),
+        (413, "the request body is too large"),
+        (500, "an unexpected error (the server log has the details)"),
+    )
+}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=_ERRORS)
 
 MAX_QUERY = 500  # characters of a search query
 MAX_LIMIT = 100  # items per page
@@ -171,7 +194,7 @@ async def stats(radar: RadarDep) -> Response:
     return json_response(data)
 
 
-def _admin(request: Request, radar: RadarDep) -> Radar:
+async def _admin(request: Request, radar: RadarDep) -> Radar:
     token = radar.settings.admin_token if radar.settings else None
     if not token:
         raise ForbiddenError("the admin API is off: set PAPERSIFT_ADMIN_TOKEN to turn it on")
@@ -182,7 +205,14 @@ def _admin(request: Request, radar: RadarDep) -> Radar:
     return radar
 
 
-@router.post("/admin/ingest", summary="Ingest an uploaded listing file (admins)")
+@router.post(
+    "/admin/ingest",
+    summary="Ingest an uploaded listing file (admins)",
+    responses={
+        403: {"model": ErrorBody, "description": "no admin token, or the wrong one"},
+        422: {"model": ErrorBody, "description": "the file could not be read: nothing stored"},
+    },
+)
 async def ingest(
     request: Request,
     admin: Annotated[Radar, Depends(_admin)],

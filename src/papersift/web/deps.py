@@ -19,7 +19,8 @@ from papersift.errors import UsageError
 from papersift.radar import Radar
 
 
-def radar(request: Request) -> Radar:
+async def radar(request: Request) -> Radar:
+    """The process's Radar (async: FastAPI would run a plain function in a worker thread)."""
     found: Radar = request.app.state.radar
     return found
 

@@ -17,7 +17,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from papersift.deliver.latex import has_latex, to_unicode
-from papersift.model import Paper
+from papersift.model import Paper, SystemCard
+from papersift.store.memo import Memo
 
 # The navigation every page shows: (label, path). Areas add theirs here (one line each).
 NAV: list[tuple[str, str]] = [
@@ -26,6 +27,8 @@ NAV: list[tuple[str, str]] = [
     ("Library", "/library"),
     ("For you", "/recommendations"),
     ("Digest", "/digest"),
+    ("Threads", "/topics"),
+    ("Map", "/map"),
 ]
 # Links at the right of the header for a visitor who is not signed in (accounts replace them
 # through a context hook that sets ``account_links``).
@@ -75,6 +78,20 @@ def highlight(text: str | None, terms: Iterable[str]) -> Markup:
     return Markup("".join(out))  # noqa: S704 - every piece of text was escaped above
 
 
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None: links from sources are untrusted
+    (no ``javascript:`` or ``data:`` link is ever rendered, whatever a listing said)."""
+    if not url:
+        return None
+    if url.startswith(("https://", "http://")):
+        return url
+    text = url.strip()
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme not in ("http", "https") or not text[len(scheme) :].startswith("://"):
+        return None
+    return text
+
+
 def authors(names: Iterable[str], limit: int = 6) -> str:
     names = list(names)
     if len(names) <= limit:
@@ -116,6 +133,35 @@ def abstract_text(paper: Paper, full: bool = True) -> str:
     return paper.abstract
 
 
+def math_text(text: str | None) -> str:
+    """Any other text that may hold LaTeX (a card's system names, claims): rendered."""
+    return to_unicode(text) if text and has_latex(text) else text or ""
+
+
+_CARDS = Memo(4096)  # rendered cards: one process, one thread (see papersift.web.deps)
+
+
+def card(
+    paper: Paper,
+    *,
+    terms: Iterable[str] = (),
+    day: str | None = None,
+    rank: int | None = None,
+    system: SystemCard | None = None,
+) -> Markup:
+    """A paper's card (``_card.html``), kept rendered: the same paper, card and place give the
+    same HTML for every reader (their saved marks are set by the page's script), so a list
+    page re-rendered for each signed-in reader costs a lookup per card, not a template run.
+    The key holds the whole paper and card, so a changed paper is rendered anew."""
+    key = (paper, tuple(terms), day, rank, system)
+    html: Markup | None = _CARDS.get(key)
+    if html is None:
+        macro = environment().get_template("_card.html").module.card  # type: ignore[attr-defined]
+        rendered = macro(paper, terms=key[1], day=day, rank=rank, system=system)
+        html = _CARDS.put(key, rendered)  # Markup: the macro escaped every value
+    return html
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -131,10 +177,12 @@ def environment() -> jinja2.Environment:
         authors=authors,
         day=day,
         weekday=weekday,
+        web_url=web_url,
         title_text=title_text,
         abstract_text=abstract_text,
+        math_text=math_text,
     )
-    env.globals.update(static_url=static_url, nav=NAV)
+    env.globals.update(static_url=static_url, nav=NAV, card=card)
     return env
 
 

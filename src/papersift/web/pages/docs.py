@@ -35,6 +35,10 @@ async def docs(request: Request) -> Response:
                     "summary": op.get("summary", ""),
                     "description": op.get("description", ""),
                     "params": params,
+                    "responses": [
+                        (status, answer.get("description", ""))
+                        for status, answer in sorted(op.get("responses", {}).items())
+                    ],
                 }
             )
     return page(request, "docs.html", title="API", spec=spec, operations=operations)
