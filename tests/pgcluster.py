@@ -71,6 +71,7 @@ class Cluster:
             probe = subprocess.run(
                 [str(bin_dir / "initdb"), "--version"],
                 user=self.user,
+                cwd=tempfile.gettempdir(),
                 capture_output=True,
                 check=False,
             )
