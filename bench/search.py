@@ -29,13 +29,16 @@ last lines give the graph's recall@10 against exact search for the real query ve
 
 Queries: 100 per mode after 5 warm-up ones, 2-4 words taken from real titles (seeded), limit
 10; "similar" asks for 100 random papers. The modes take turns query by query, after the store
-file was read once (a running server's page cache is warm). p50/p95 in milliseconds.
+file was read once (a running server's page cache is warm). p50/p95 in milliseconds of wall
+time, and the median CPU time of the process per query (all its threads): on a shared machine
+the wall time grows with the load average printed; the CPU time much less.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
@@ -202,31 +205,51 @@ def _child(folder: Path, target: int, ann: bool, kind: str, pg: Any) -> dict[str
         "similar, diversified": lambda i: radar.similar(sample[i], diversify=0.7),
     }
     times: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
+    loads = [os.getloadavg()[0]]
     for i in range(len(queries)):  # the modes take turns: none gets a warmer machine
         for name, call in runs.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             call(i)
             if i >= 5:  # the first five warm up
                 times[name].append((time.perf_counter() - start) * 1000)
+                cpu[name].append((time.process_time() - start_cpu) * 1000)
+    loads.append(os.getloadavg()[0])
+    out["load"] = loads
     for name, taken in times.items():
         taken.sort()
         out[name] = {
             "p50": statistics.median(taken),
             "p95": taken[round(len(taken) * 0.95) - 1],
             "mean": statistics.fmean(taken),
+            "cpu": statistics.median(cpu[name]),
         }
 
-    # the vector index against exact search, for the real query vectors used above
+    # the vector index against exact search, for the real query vectors used above; with a
+    # graph, also at other efSearch values (the graph's depth of search)
+    from papersift.search import vectors as vector_module
+
     index = embeddings.index()
     n = len(index)
     matrix = index._matrix[:n]
-    found = 0
-    for text in queries[5:]:
-        vector = embeddings.encode_query(text + " .")
-        exact = set(np.argpartition(-(matrix @ vector), 10)[:10].tolist())
-        found += len(exact & {index._row[pid] for pid, _ in embeddings.search(vector, 10)})
-    out["recall"] = found / (10 * len(queries[5:]))
+    asked = [embeddings.encode_query(text + " .") for text in queries[5:]]
+    truth = [set(np.argpartition(-(matrix @ v), 10)[:10].tolist()) for v in asked]
     out["graph"] = "pgvector HNSW" if out["native"] else index._ann is not None
+    default_ef = vector_module.ANN_EF_SEARCH
+    out["ef"] = {}
+    nearest = embeddings.search if out["native"] else index.search  # the database's, or ours
+    for ef in (64, 128, 256, 512, 1024) if out["graph"] is True else (default_ef,):
+        vector_module.ANN_EF_SEARCH = ef
+        found, taken = 0, []
+        for vector, exact in zip(asked, truth, strict=True):
+            start = time.perf_counter()
+            hits = nearest(vector, 10)
+            taken.append((time.perf_counter() - start) * 1000)
+            found += len(exact & {index._row[pid] for pid, _ in hits})
+        out["ef"][str(ef)] = (found / (10 * len(asked)), statistics.median(taken))
+    vector_module.ANN_EF_SEARCH = default_ef
+    out["recall"] = out["ef"][str(default_ef)][0]
+    out["default_ef"] = default_ef
     out["peak_mb"] = _peak_mb()
     out["kind"] = kind
     out["queries"] = queries[:8]
@@ -289,15 +312,20 @@ def report(scale: str, r: dict[str, Any]) -> None:
     print(
         f"\n{scale} on {on}: {r['papers']:,} papers, {r['kind']} vectors (384-d, {how}), limit 10"
     )
-    print(f"{'query':<24}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}")
+    print(f"load average {r['load'][0]:.1f} before the queries, {r['load'][1]:.1f} after")
+    print(f"{'query':<24}{'p50 ms':>9}{'p95 ms':>9}{'mean ms':>9}{'CPU p50 ms':>12}")
     for mode in MODES:
         t = r[mode]
-        print(f"{mode:<24}{t['p50']:>9.1f}{t['p95']:>9.1f}{t['mean']:>9.1f}")
+        print(f"{mode:<24}{t['p50']:>9.1f}{t['p95']:>9.1f}{t['mean']:>9.1f}{t['cpu']:>12.1f}")
     print(f"{'build step':<24}{'seconds':>9}{'peak RSS MB':>13}")
     for step in STEPS:
         if step in r:
             print(f"{step:<24}{r[step]:>9.1f}{r[step + '_peak_mb']:>13,.0f}")
-    print(f"vector search recall@10 against exact, for the semantic queries: {r['recall']:.3f}")
+    print("vector search alone (k=10) for the semantic queries: recall@10 against exact, p50")
+    for ef, (recall, p50) in r["ef"].items():
+        mark = " (default)" if r["graph"] is True and int(ef) == r["default_ef"] else ""
+        label = f"efSearch {ef}{mark}" if r["graph"] is True else str(r["graph"] or "exact")
+        print(f"  {label:<24}{recall:>9.3f}{p50:>9.2f} ms")
     print(f"store on disk: {r['db_mb']:,.0f} MB; peak RSS of the run: {r['peak_mb']:,.0f} MB")
     print("sample queries: " + ", ".join(repr(q) for q in r["queries"]))
     sys.stdout.flush()
