@@ -60,7 +60,13 @@ class Cluster:
         self.port = 0
         self.durable = durable  # fsync on, as a real server runs (benchmarks); off for tests
         self._names = count(1)
-        self._start()
+        try:
+            self._start()
+        except BaseException:  # no half-made cluster folder left behind
+            shutil.rmtree(self.root, ignore_errors=True)
+            if self._copied:
+                shutil.rmtree(self._copied, ignore_errors=True)
+            raise
 
     def _reachable(self, bin_dir: Path) -> Path:
         """``bin_dir``, or - when the unprivileged user cannot run its programs (a checkout
