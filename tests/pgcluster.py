@@ -47,19 +47,58 @@ class Cluster:
                 f"no PostgreSQL binaries in {bin_dir}: install them "
                 "(apt-get install postgresql; pip install pgserver)"
             )
-        self.bin = bin_dir
+        self.user = "nobody" if os.geteuid() == 0 else None
+        self._copied: Path | None = None
+        self.bin = self._reachable(bin_dir)
         self.name = name
         self.root = Path(tempfile.mkdtemp(prefix=f"papersift-pg-{name}-"))
         self.root.chmod(0o755)
         self.data = self.root / "data"
         self.data.mkdir()
-        self.user = "nobody" if os.geteuid() == 0 else None
         if self.user:
             shutil.chown(self.data, self.user)
         self.port = 0
         self.durable = durable  # fsync on, as a real server runs (benchmarks); off for tests
         self._names = count(1)
-        self._start()
+        try:
+            self._start()
+        except BaseException:  # no half-made cluster folder left behind
+            shutil.rmtree(self.root, ignore_errors=True)
+            if self._copied:
+                shutil.rmtree(self._copied, ignore_errors=True)
+            raise
+
+    def _reachable(self, bin_dir: Path) -> Path:
+        """``bin_dir``, or - when the unprivileged user cannot run its programs (a checkout
+        under a private folder such as /root) - a copy of its installation in /tmp."""
+        if self.user is None:
+            return bin_dir
+        try:
+            probe = subprocess.run(
+                [str(bin_dir / "initdb"), "--version"],
+                user=self.user,
+                cwd=tempfile.gettempdir(),
+                capture_output=True,
+                check=False,
+            )
+            if probe.returncode == 0:
+                return bin_dir
+        except OSError:  # cannot even be started by that user
+            pass
+        # copy the installation with what its programs load relative to themselves: a
+        # wheel's libraries (pgserver.libs, found through $ORIGIN/../../../) sit beside it
+        home = bin_dir.parent
+        package = home.parent
+        copy = Path(tempfile.gettempdir()) / f"papersift-pg-{package.name}-{os.getpid()}"
+        self._copied = copy
+        if not copy.exists():
+            shutil.copytree(home, copy / package.name / home.name, symlinks=True)
+            libs = package.parent / f"{package.name}.libs"
+            if libs.is_dir():
+                shutil.copytree(libs, copy / libs.name, symlinks=True)
+            for folder in [copy, *[p for p in copy.rglob("*") if p.is_dir()]]:
+                folder.chmod(0o755)
+        return copy / package.name / home.name / bin_dir.name
 
     def _run(self, *args: str) -> None:
         result = subprocess.run(
@@ -139,3 +178,5 @@ class Cluster:
             self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+            if self._copied:
+                shutil.rmtree(self._copied, ignore_errors=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from papersift.config import Settings
+from papersift.config import Settings, shown_location
 from papersift.errors import PapersiftError
 from papersift.model import FileReport, Paper, SystemCard
 from papersift.radar import Radar
@@ -791,7 +791,7 @@ def serve(
 
     settings = Settings.from_env(os.environ, db=serve_db or obj.db, home=obj.home)
     shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host  # noqa: S104
-    click.echo(f"papersift: serving {settings.db}")
+    click.echo(f"papersift: serving {shown_location(settings.db)}")
     click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
     if digests:
         from papersift.cli_accounts import start_digest_schedule

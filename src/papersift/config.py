@@ -154,3 +154,10 @@ class Settings:
                     f"{name} must be one of {', '.join(allowed)}, not {values[name]!r}"
                 )
         return cls(home=home, db=db, **values)  # type: ignore[arg-type]
+
+
+def shown_location(db: str) -> str:
+    """A store location fit to print: a server URL without its password."""
+    import re
+
+    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", db)

@@ -18,13 +18,13 @@ Full text (:mod:`papersift.store.postgres_search`) and vectors
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from papersift.config import shown_location
 from papersift.errors import MigrationError, StoreError
 from papersift.model import Links, Paper, Provenance, Record
 from papersift.store import codec, tsquery
@@ -59,7 +59,7 @@ def _now() -> str:
 
 def redact(url: str) -> str:
     """``url`` without its password (a location that is safe to print)."""
-    return re.sub(r"(://[^/:@]*):[^/@]*@", r"\1:***@", url)
+    return shown_location(url)
 
 
 def is_postgres_url(text: str) -> bool:
