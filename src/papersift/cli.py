@@ -675,10 +675,17 @@ def _print_card(card: SystemCard) -> None:
     show_default=True,
     help="Papers per batch; each batch is committed.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes reading papers (one per core helps on a large store).",
+)
 @click.option("--status", is_flag=True, help="Only say how many cards are current or pending.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> None:
+def cards_command(obj: _Context, batch: int, jobs: int, status: bool, as_json: bool) -> None:
     """Build system cards: only for papers new, changed, or carded by an older extractor.
 
     A card says what a paper proposes (systems, kind), on what (tasks, benchmarks), against
@@ -697,7 +704,7 @@ def cards_command(obj: _Context, batch: int, status: bool, as_json: bool) -> Non
     bar = _IndexProgress("cards") if sys.stderr.isatty() and not as_json else None
     with obj.radar() as radar:
         try:
-            report = radar.build_cards(batch=batch, progress=bar)
+            report = radar.build_cards(batch=batch, progress=bar, jobs=jobs)
         finally:
             if bar:
                 bar.close()
@@ -736,8 +743,11 @@ if __name__ == "__main__":
     show_default=True,
     help="Worker processes (each keeps its own store connection and search index).",
 )
+@click.option("--digests", is_flag=True, help="Also send the email digests when they are due.")
 @click.pass_obj
-def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: int) -> None:
+def serve(
+    obj: _Context, host: str, port: int, serve_db: str | None, workers: int, digests: bool
+) -> None:
     """Serve the web app (Today, Search, papers) and the JSON API (/api/v1, docs at /api/docs)."""
     import uvicorn
 
@@ -747,6 +757,10 @@ def serve(obj: _Context, host: str, port: int, serve_db: str | None, workers: in
     shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host  # noqa: S104
     click.echo(f"papersift: serving {settings.db}")
     click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
+    if digests:
+        from papersift.cli_accounts import start_digest_schedule
+
+        start_digest_schedule(settings)
     if workers == 1:
         uvicorn.run(create_app(settings, warm=True), host=host, port=port, log_level="warning")
         return
@@ -842,9 +856,12 @@ def _print_topics_report(report: Any) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the thread as JSON.")
 @click.pass_obj
 def topic(obj: _Context, topic_id: int, limit: int, as_json: bool) -> None:
-    """One topic thread: its label, its papers (most central first), its size by month."""
+    """One topic thread: its label, its papers (most central first), its size by month.
+
+    With --json, each listed paper carries its system card (what it proposes, benchmarks,
+    models, claims), so the thread's papers can be compared side by side."""
     with obj.radar() as radar:
-        thread = radar.topic(topic_id, limit=limit)
+        thread = radar.topic(topic_id, limit=limit, cards=as_json)
     if as_json:
         _dump(thread.as_dict())
         return

@@ -169,25 +169,29 @@ def library_remove(obj: _Context, ids: tuple[str, ...], user_name: str | None) -
 @click.argument("path")
 @user_option
 @click.option("--tag", "tags", multiple=True, help="Tag the imported papers.")
+@click.option("--fetch", is_flag=True, help="Fetch arXiv ids not in the store (arXiv API).")
 @json_option
 @click.pass_obj
 def library_import(
-    obj: _Context, path: str, user_name: str | None, tags: tuple[str, ...], as_json: bool
+    obj: _Context,
+    path: str,
+    user_name: str | None,
+    tags: tuple[str, ...],
+    fetch: bool,
+    as_json: bool,
 ) -> None:
     """Import a BibTeX file (e.g. a Zotero export), any listing papersift reads, or a list of
     arXiv ids / DOIs (one a line); - reads standard input. Exit 1 when some could not be
     found or read."""
     with obj.radar() as radar:
         (source,) = list(radar.inputs([path]))
-        result = radar.library_import(radar.user(user_name), source, tags=tags)
+        result = radar.library_import(radar.user(user_name), source, tags=tags, fetch=fetch)
     if as_json:
         _dump(result.as_dict())
     else:
         click.echo(f"{result.origin}: {len(result.added)} papers in the library")
         for identifier in result.missing:
-            click.echo(
-                f"  not found: {identifier} (fetch it first: papersift fetch arxiv-api --id …)"
-            )
+            click.echo(f"  not found: {identifier} (--fetch asks the arXiv API for arXiv ids)")
         for rejected in result.rejected:
             click.echo(f"  rejected {rejected}")
     if result.missing or result.rejected:
@@ -225,6 +229,7 @@ def library_export(
 @click.option("--since", metavar="DATE", help="Only papers published since (YYYY[-MM[-DD]]).")
 @click.option("--limit", type=click.IntRange(0, MAX_RECOMMENDATIONS), default=10, show_default=True)
 @click.option("--seed", "seeds", multiple=True, metavar="ID", help="Cold start: rank like these.")
+@click.option("--tag", metavar="TAG", help="Papers like those of the library tagged so.")
 @json_option
 @click.pass_obj
 def recommend(
@@ -233,11 +238,13 @@ def recommend(
     since: str | None,
     limit: int,
     seeds: tuple[str, ...],
+    tag: str | None,
     as_json: bool,
 ) -> None:
     """Papers for a user, from their library and ratings, each with its reason."""
     with obj.radar() as radar:
-        result = radar.recommend(radar.user(user_name), since=since, limit=limit, seeds=seeds)
+        user = radar.user(user_name)
+        result = radar.recommend(user, since=since, limit=limit, seeds=seeds, tag=tag)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     if as_json:
@@ -255,7 +262,12 @@ def recommend(
 @click.option("--exclude", multiple=True, metavar="WORDS", help="Never papers with these words.")
 @click.option("--category", multiple=True, metavar="CAT", help="Only these categories (cs = cs.*).")
 @click.option("--exclude-category", multiple=True, metavar="CAT")
-@click.option("--topic", multiple=True, metavar="TEXT", help="Cold start: follow this topic.")
+@click.option(
+    "--topic",
+    multiple=True,
+    metavar="TEXT",
+    help="Cold start: follow a topic (words, or a thread id).",
+)
 @click.option("--clear", is_flag=True, help="Forget every preference first.")
 @json_option
 @click.pass_obj
@@ -329,7 +341,7 @@ def digest() -> None:
     default="recommend",
     show_default=True,
 )
-@click.option("--query", default="", help="The saved search or topic.")
+@click.option("--query", default="", help="The saved search; for a topic its id or words.")
 @click.option("--weekly", "frequency", flag_value="weekly", help="Weekly (default: daily).")
 @click.option("--daily", "frequency", flag_value="daily", default=True)
 @click.option("--size", type=click.IntRange(1, 100), default=10, show_default=True)
@@ -420,3 +432,34 @@ def register(main: click.Group) -> None:
 
 
 __all__ = ["Radar", "register"]
+
+
+DIGEST_EVERY = 900.0  # seconds between two digest runs of `serve --digests`
+
+
+def start_digest_schedule(settings: Any, *, every: float = DIGEST_EVERY) -> Any:
+    """For ``serve --digests``: a daemon thread that runs ``digest send`` now and every
+    ``every`` seconds (each subscriber's digest still goes once per period: the ledger; and
+    never alongside a cron run: the lock). Returns the thread's stop event."""
+    import logging
+    import threading
+
+    from papersift.errors import PapersiftError
+
+    log = logging.getLogger("papersift.digests")
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.is_set():
+            try:
+                with Radar.open(settings) as radar:
+                    report = radar.send_digests()
+                sent = report.count("sent")
+                if sent or report.count("failed"):
+                    log.warning("digests: %d sent, %d failed", sent, report.count("failed"))
+            except PapersiftError as exc:
+                log.warning("digests not sent: %s", exc.message)
+            stop.wait(every)
+
+    threading.Thread(target=run, name="papersift-digests", daemon=True).start()
+    return stop

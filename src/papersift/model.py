@@ -659,10 +659,11 @@ class TopicPaper:
     paper: Paper
     similarity: float  # cosine to the thread's centroid: how central it is
     joined: bool = False  # joined after the last full build
+    card: SystemCard | None = None  # when asked for (Radar.topic(..., cards=True))
 
     def as_dict(self) -> dict[str, object]:
         p = self.paper
-        return {
+        data: dict[str, object] = {
             "id": p.id,
             "title": p.title,
             "display_name": p.display_name,
@@ -671,6 +672,9 @@ class TopicPaper:
             "similarity": round(self.similarity, 4),
             "joined": self.joined,
         }
+        if self.card is not None:
+            data["card"] = self.card.as_dict()
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,18 @@ class Radar:
         reports = list(self.ingest((Input.from_path(p) for p in files), progress=progress))
         self._load_sample_vectors()
         self.build_cards()  # a second or two: the sample's pages show their cards at once
+        self._build_sample_topics()
         return reports
+
+    def _build_sample_topics(self) -> None:
+        """Threads and the map for the sample (under a second), so its pages show them at once.
+        Without the model or the vectors: nothing to do."""
+        from papersift.errors import ModelUnavailableError, TopicsUnavailableError
+
+        try:
+            self.build_topics()
+        except (ModelUnavailableError, TopicsUnavailableError):
+            return
 
     def _load_sample_vectors(self) -> int:
         """The sample's papers come with their vectors (made by the same model; checked), so
@@ -472,16 +483,23 @@ class Radar:
         return cards_for(self.store, self.extractor, papers)
 
     def build_cards(
-        self, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+        self,
+        *,
+        batch: int = 500,
+        progress: Callable[[int, int], None] | None = None,
+        jobs: int = 1,
     ) -> CardReport:
         """Make the cards of every paper that has none, a stale one or one by an older
         extractor, batch by batch, each batch committed (an interrupted run keeps its work).
-        ``progress`` is called with (done, to do) after each batch."""
+        ``progress`` is called with (done, to do) after each batch; ``jobs`` processes read
+        the papers (the extractor is CPU-bound: one per core)."""
         from papersift.understand.build import build_cards
 
         if batch < 1:
             raise UsageError("batch must be at least 1")
-        return build_cards(self.store, self.extractor, batch=batch, progress=progress)
+        if jobs < 1:
+            raise UsageError("jobs must be at least 1")
+        return build_cards(self.store, self.extractor, batch=batch, progress=progress, jobs=jobs)
 
     def cards_status(self) -> tuple[int, int]:
         """``(current, pending)``: papers with an up-to-date card, and papers waiting for one."""
@@ -506,14 +524,22 @@ class Radar:
 
         return topics(self.store)
 
-    def topic(self, topic_id: int, *, limit: int | None = 200) -> TopicThread:
-        """One thread: label, papers (most central first, ``limit`` of them), size by month.
-        Raises TopicNotFoundError."""
+    def topic(self, topic_id: int, *, limit: int | None = 200, cards: bool = False) -> TopicThread:
+        """One thread: label, papers (most central first, ``limit`` of them), size by month;
+        with ``cards``, each listed paper's system card (made now where missing), so the
+        thread's claims can be compared side by side. Raises TopicNotFoundError."""
+        from dataclasses import replace
+
         from papersift.topics.views import thread
 
         if limit is not None and limit < 0:
             raise UsageError("limit must not be negative")
-        return thread(self.store, topic_id, limit=limit)
+        found = thread(self.store, topic_id, limit=limit)
+        if not cards:
+            return found
+        made = self.cards_for([item.paper for item in found.papers])
+        papers = tuple(replace(item, card=made.get(item.paper.id)) for item in found.papers)
+        return replace(found, papers=papers)
 
     def trending_topics(
         self, *, limit: int = 10, today: str | None = None, window: int = 28
@@ -694,23 +720,25 @@ class Radar:
         return out
 
     def library_import(
-        self, user: User, source: Input, *, tags: Sequence[str] = ()
+        self, user: User, source: Input, *, tags: Sequence[str] = (), fetch: bool = False
     ) -> LibraryImport:
         """Add the papers of a BibTeX file (or any listing papersift reads), or of a list of
         arXiv ids / DOIs (one a line), to the user's library. Listings are ingested first, so
-        papers new to the store are kept; ids not in the store are reported as missing."""
+        papers new to the store are kept; ids not in the store are reported as missing (with
+        ``fetch``, missing arXiv ids are first fetched from the arXiv API)."""
         from papersift.sources.detect import detect
         from papersift.sources.merge import record_hash
 
         text = source.head(1 << 20).decode("utf-8", errors="replace")
         wanted = [line.strip() for line in text.splitlines() if line.strip()]
         if wanted and not text.lstrip().startswith("@") and all(_is_id(w) for w in wanted):
-            found, missing = [], []
-            for identifier in wanted:
-                try:
-                    found.append(self.get(identifier).id)
-                except NotFoundError:
-                    missing.append(identifier)
+            found, missing = self._resolve_all(wanted)
+            arxiv = [a for a in (ids.normalize_arxiv_id(m) for m in missing) if a]
+            if fetch and arxiv:  # papers not in the store yet: from the arXiv API
+                for _ in self.fetch_arxiv_api(ids=arxiv):
+                    pass
+                fetched, missing = self._resolve_all(missing)
+                found += fetched
             self.library_add(user, found, tags=tags)
             return LibraryImport(source.name, added=tuple(found), missing=tuple(missing))
         report = next(iter(self.ingest([source])))
@@ -719,10 +747,20 @@ class Radar:
         fmt = detect(source)
         hashes = [record_hash(item) for item in fmt.parse(source) if isinstance(item, Record)]
         owners = self.store.owners(hashes)
-        ids = list(dict.fromkeys(owners[h] for h in hashes if h in owners))
-        self.library_add(user, ids, tags=tags)
+        paper_ids = list(dict.fromkeys(owners[h] for h in hashes if h in owners))
+        self.library_add(user, paper_ids, tags=tags)
         rejected = tuple(f"{r.ref}: {r.reason}" for r in report.rejected)
-        return LibraryImport(source.name, added=tuple(ids), rejected=rejected)
+        return LibraryImport(source.name, added=tuple(paper_ids), rejected=rejected)
+
+    def _resolve_all(self, identifiers: Sequence[str]) -> tuple[list[str], list[str]]:
+        """``(paper ids found, identifiers not in the store)``."""
+        found, missing = [], []
+        for identifier in identifiers:
+            try:
+                found.append(self.get(identifier).id)
+            except NotFoundError:
+                missing.append(identifier)
+        return found, missing
 
     def library_export(self, user: User, fmt: str, *, tag: str | None = None) -> Iterator[str]:
         """The user's saved papers as ``bibtex``, ``csv`` or ``jsonl`` (with their library
@@ -775,12 +813,14 @@ class Radar:
         limit: int = 10,
         exclude: Collection[str] = (),
         seeds: Sequence[str] = (),
+        tag: str | None = None,
     ) -> Recommendations:
         """The papers most like the user's library (and unlike what they rated 👎 or dismissed),
         best first, each with its reason. Never a paper the user saved, rated, read or
         dismissed, nor one in ``exclude``. ``since`` (YYYY, YYYY-MM, YYYY-MM-DD) keeps papers
         published from then on; without it every paper is ranked. ``seeds`` (paper ids) stand
-        in for a library that is still empty (cold start), as do the user's topics."""
+        in for a library that is still empty (cold start), as do the user's topics. With
+        ``tag``, the papers like those the user tagged so."""
         from papersift.recommend.recommend import recommend
         from papersift.search.query import parse_day
 
@@ -799,6 +839,7 @@ class Radar:
             limit=limit,
             exclude=exclude,
             seeds=[self.get(s).id for s in seeds],
+            tag=tag,
         )
 
     # subscriptions, digests, feeds
@@ -954,7 +995,16 @@ class Radar:
         if sub.content == "recommend":
             found = self.recommend(user, since=day, limit=sub.size, exclude=skip)
             picked = [(p.id, p.reason) for p in found.picks]
-        elif sub.content in ("search", "topic"):
+        elif sub.content == "topic" and sub.query.strip().isdigit():
+            thread = self.topic(int(sub.query), limit=None)  # a topic thread, by its id
+            fresh = [
+                t
+                for t in thread.papers
+                if (t.paper.published or "")[:10] >= day and t.paper.id not in skip
+            ]
+            fresh.sort(key=lambda t: -t.similarity)  # the most central first
+            picked = [(t.paper.id, f"new in the topic “{thread.topic.label}”") for t in fresh]
+        elif sub.content in ("search", "topic"):  # a topic by words: searched
             result = self.search(sub.query, since=day, limit=sub.size + len(skip))
             picked = [
                 (h.id, f"matches your {sub.content} “{sub.query}”")
@@ -1032,8 +1082,10 @@ class Radar:
                 mailer = self.mailer()
         sender = self.settings.mail_from if self.settings else "papersift <papersift@localhost>"
         settings_url = f"{self._base_url()}/digest"
+        home = self.settings.home if self.settings else Path(f"{self.store.location}.d")
         return send_digests(
             self.store,
+            lock=None if dry_run else home / "digest-send.lock",
             day=day or datetime.now(UTC).date(),
             choose=self.digest_items,
             describe=lambda sub, picked: self._digest_items(picked),
@@ -1052,7 +1104,17 @@ class Radar:
         sub = self.store.subscription_by_token(feed_token) if len(feed_token) < 200 else None
         if sub is None:
             raise NotInLibraryError("no such feed")
-        ids = [pid for record in self.store.digests(sub.id, limit=10) for pid in record.papers]
+        hidden = {  # read or "not interested" since: hidden from every feed
+            e.paper_id
+            for e in self.store.library_entries(sub.user_id)
+            if e.dismissed or e.read_at is not None
+        }
+        ids = [
+            pid
+            for record in self.store.digests(sub.id, limit=10)
+            for pid in record.papers
+            if pid not in hidden
+        ]
         what = sub.query or sub.content
         return self._atom(
             f"tag:papersift,2026:feed:{sub.feed_token[:12]}",
@@ -1121,6 +1183,32 @@ class _Vectors:
 
     def encode(self, texts: Sequence[str]) -> Any:
         return self.radar.embeddings().encoder.encode(list(texts))
+
+    CENTRAL = 10  # papers of a topic thread that stand for it
+
+    def topics(self, names: Sequence[str]) -> list[tuple[str, Any]]:
+        import numpy as np
+
+        from papersift.errors import TopicNotFoundError
+
+        out: list[tuple[str, Any]] = []
+        words = [n for n in names if not n.strip().isdigit()]
+        encoded = dict(zip(words, self.encode(words), strict=True)) if words else {}
+        for name in names:
+            if name in encoded:
+                out.append((name, encoded[name]))
+                continue
+            try:
+                thread = self.radar.topic(int(name), limit=self.CENTRAL)
+            except TopicNotFoundError:
+                continue  # a thread gone in a rebuild: nothing to follow
+            index = self.radar.embeddings().index()
+            found = [index.vector_of(t.paper.id) for t in thread.papers]
+            vectors = [v for v in found if v is not None]
+            if vectors:
+                mean = np.mean(np.stack(vectors), axis=0)
+                out.append((thread.topic.label, mean / max(float(np.linalg.norm(mean)), 1e-12)))
+        return out
 
     def matching(self, keyword: str) -> set[str]:
         from papersift.model import TextMatch

@@ -106,3 +106,13 @@ def test_signed_links_and_csrf_tokens() -> None:
     assert not auth.check_signature(key, "unsubscribe", "8", sig)
     assert not auth.check_signature(b"other" * 8, "unsubscribe", "7", sig)
     assert auth.csrf_token(key, "session-a") != auth.csrf_token(key, "session-b")
+
+
+def test_reset_emails_are_limited_per_account(radar: Radar) -> None:
+    accounts = radar.accounts()
+    accounts.sign_up("ada@example.org", PASSWORD)
+    tokens = [accounts.request_reset("ada@example.org") for _ in range(auth.MAX_RESETS + 1)]
+    assert all(tokens[: auth.MAX_RESETS]) and tokens[-1] is None
+    accounts.reset_password(tokens[0][1], "a brand new one")  # type: ignore[index]
+    with pytest.raises(AuthenticationError):
+        accounts.reset_password(tokens[0][1], "again, no")  # type: ignore[index]

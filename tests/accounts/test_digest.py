@@ -196,3 +196,114 @@ def test_password_reset_email(settings: Settings) -> None:
         with pytest.raises(AuthenticationError):
             radar.accounts().reset_password(found.group(1), "once more, no")
         assert radar.accounts().sign_in("ada@example.org", "a brand new password").token
+
+
+def test_two_runs_at_once_the_second_stops(settings: Settings) -> None:
+    import fcntl
+
+    from papersift.errors import DeliveryError
+
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        _subscribe(radar)
+        lock = settings.home / "digest-send.lock"
+        with lock.open("a") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # as a run still sending would
+            with pytest.raises(DeliveryError, match="another `digest send` is running"):
+                radar.send_digests(day=DAY)
+            fcntl.flock(held, fcntl.LOCK_UN)
+        assert server.inbox.messages == []
+        assert all(radar.store.digests(s.id) == [] for s in radar.store.subscriptions())
+        assert radar.send_digests(day=DAY).count("sent") == 3
+
+
+def test_feed_hides_papers_read_or_dismissed(settings: Settings) -> None:
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        _subscribe(radar)
+        radar.send_digests(day=DAY)
+        ann = radar.user("ann@example.org")
+        sub = radar.subscriptions(ann)[0]
+        before = [
+            e["id"].rsplit(":", 1)[1] for e in validate(radar.subscription_feed(sub.feed_token))
+        ]
+        radar.library_mark(ann, before[0], read=True)
+        radar.library_mark(ann, before[1], not_interested=True)
+        after = [
+            e["id"].rsplit(":", 1)[1] for e in validate(radar.subscription_feed(sub.feed_token))
+        ]
+        assert after == before[2:]
+
+
+def test_serve_runs_the_digest_schedule(settings: Settings, store_file: Path) -> None:
+    import json
+    import time
+    from datetime import UTC, datetime
+
+    from papersift.sources.base import Input
+    from tests.accounts.smtp import free_port
+
+    today = datetime.now(UTC).date().isoformat()
+    new = "".join(
+        json.dumps(
+            {
+                "id": f"2612.0000{n}",
+                "title": title,
+                "summary": title + " " + text,
+                "published": today,
+                "categories": ["cs.CL"],
+            }
+        )
+        + "\n"
+        for n, (title, text) in enumerate(
+            [
+                ("KV cache eviction for long-context LLM inference", "We compress the cache."),
+                ("Optical character recognition of scanned pages", "An OCR model."),
+                ("Floating-point error detection with language models", "We classify errors."),
+            ],
+            start=1,
+        )
+    )
+    with Radar.open(settings) as radar:
+        _subscribe(radar)
+        assert next(iter(radar.ingest([Input.from_bytes("today.jsonl", new.encode())]))).new == 3
+        radar.index()  # the new papers get their vectors (the real model, 3 papers)
+    with SmtpServer() as server:
+        env = {
+            **os.environ,
+            "PAPERSIFT_SMTP_HOST": "127.0.0.1",
+            "PAPERSIFT_SMTP_PORT": str(server.port),
+            "PAPERSIFT_SMTP_SECURITY": "none",
+            "PAPERSIFT_HOME": str(settings.home),
+        }
+        command = [sys.executable, "-m", "papersift", "--db", str(store_file), "serve"]
+        command += ["--port", str(free_port()), "--digests"]
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        try:
+            deadline = time.monotonic() + 120  # a bound on start-up, not a measurement
+            while len(server.inbox.messages) < 3 and time.monotonic() < deadline:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                time.sleep(0.2)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        # today's digests: each subscriber once, with today's papers
+        assert sorted(m["To"] for m in server.inbox.messages) == sorted(LIBRARIES)
+        for message in server.inbox.messages:
+            assert "/papers/2612.0000" in message.get_body(("plain",)).get_content()
+
+
+def test_topic_digest(settings: Settings) -> None:
+    with SmtpServer() as server, Radar.open(_smtp(settings, server.port)) as radar:
+        radar.build_topics(full=True)
+        topic = radar.paper_topic("2606.31145")
+        assert topic is not None
+        members = {t.paper.id for t in radar.topic(topic.id, limit=None).papers}
+        user = radar.user("tom@example.org")
+        radar.subscribe(user, content="topic", query=str(topic.id), frequency="weekly", size=50)
+        assert radar.send_digests(day=DAY).count("sent") == 1
+        (message,) = server.inbox.to("tom@example.org")
+        text = message.get_body(("plain",)).get_content()
+        sent = set(re.findall(r"http://papers\.example/papers/(\S+)", text))
+        assert sent and sent <= members
+        assert f"Why: new in the topic “{topic.label}”" in text

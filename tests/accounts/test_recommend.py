@@ -81,3 +81,30 @@ def test_cli_recommend_json(sample_cli: Cli) -> None:
     assert {"id", "title", "score", "reason"} <= set(hit)
     plain = sample_cli("recommend", "--user", "frank", "--limit", "3")
     assert plain.exit_code == 0 and plain.output.count("in your library") == 3
+
+
+def test_recommendations_for_one_tag(sample: Radar) -> None:
+    user = sample.user("jan")
+    sample.library_add(user, KV, tags=["kv"])
+    sample.library_add(user, ["2606.23050"], tags=["ocr"])  # "Unlimited OCR Works"
+    kv = sample.recommend(user, limit=3, tag="KV")
+    assert kv.picks[0].id == "2606.31145"
+    assert all(set(p.near) <= set(KV) for p in kv.picks)
+    ocr = sample.recommend(user, limit=3, tag="ocr")
+    assert all(p.near == ("2606.23050",) or not p.near for p in ocr.picks)
+    assert ocr.picks[0].id != kv.picks[0].id
+    assert sample.recommend(user, tag="none of these").picks == ()
+
+
+def test_cold_start_from_a_topic_thread(sample: Radar) -> None:
+    sample.build_topics(full=True)
+    topic = sample.paper_topic("2606.31145")
+    assert topic is not None
+    members = {t.paper.id for t in sample.topic(topic.id, limit=None).papers}
+    user = sample.user("kim")
+    sample.set_preferences(user, Preferences(topics=(str(topic.id),)))
+    picks = sample.recommend(user, limit=5).picks
+    assert picks and all(f"your topic “{topic.label}”" in p.reason for p in picks)
+    assert sum(p.id in members for p in picks) >= 3  # mostly the thread's own papers
+    sample.set_preferences(user, Preferences(topics=("99999",)))  # no such thread
+    assert sample.recommend(user).picks == ()

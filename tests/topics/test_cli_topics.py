@@ -23,6 +23,7 @@ def test_topics_builds_lists_and_shows_a_thread(tmp_path: Path, seed_vectors: Pa
     thread = cli.json("topic", str(top["id"]), "--json", "--limit", "3")
     assert thread["label"] == top["label"] and len(thread["papers"]) == 3
     assert thread["size"] == top["size"]
+    assert all({"systems", "kind", "claims"} <= set(p["card"]) for p in thread["papers"])
 
     text = cli("topic", str(top["id"]))
     assert text.exit_code == 0 and top["label"] in text.output

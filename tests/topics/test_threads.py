@@ -26,6 +26,22 @@ def test_kv_cache_papers_land_in_one_thread_labelled_by_it(topics_radar: Radar) 
     assert "kv cache" in shadow.phrases[:3]
 
 
+def test_a_thread_brings_its_papers_cards_to_compare(topics_radar: Radar) -> None:
+    shadow_id = find(topics_radar, title=SHADOWKV)
+    kv = topics_radar.paper_topic(shadow_id)
+    assert kv is not None
+    plain = topics_radar.topic(kv.id, limit=None)
+    assert all(item.card is None for item in plain.papers)
+    carded = topics_radar.topic(kv.id, limit=None, cards=True)
+    assert [i.paper.id for i in carded.papers] == [i.paper.id for i in plain.papers]
+    cards = {item.paper.id: item.card for item in carded.papers}
+    assert all(card is not None for card in cards.values())
+    shadow = cards[shadow_id]
+    assert shadow is not None and shadow.systems[:1] == ("ShadowKV",)
+    listed = carded.as_dict()["papers"]
+    assert isinstance(listed, list) and all("claims" in p["card"] for p in listed)
+
+
 def test_every_paper_is_in_exactly_one_thread(topics_radar: Radar) -> None:
     listed = topics_radar.topics()
     assert 3 <= len(listed) <= 20

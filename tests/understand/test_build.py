@@ -135,3 +135,23 @@ def test_bad_batch_is_a_usage_error(seeded: Radar) -> None:
 
     with pytest.raises(UsageError):
         seeded.build_cards(batch=0)
+
+
+def test_parallel_build_makes_the_same_cards(seeded: Radar, tmp_path: Path) -> None:
+    from papersift.config import Settings
+
+    report = seeded.build_cards(batch=70, jobs=2)
+    assert (report.built, report.papers) == (136, 136)
+    parallel = {p.id: seeded.store.get_card(p.id) for p in seeded.papers()}
+    other = tmp_path / "serial"
+    other.mkdir()
+    with Radar.open(Settings(home=other, db=str(other / "s.sqlite3"))) as serial:
+        ingest(serial, *seed_paths())
+        serial.build_cards(batch=70)
+        for paper in serial.papers():
+            card = serial.store.get_card(paper.id)
+            assert card is not None and card == parallel[paper.id]
+    from papersift.errors import UsageError
+
+    with pytest.raises(UsageError):
+        seeded.build_cards(jobs=0)

@@ -100,7 +100,8 @@ def test_library_pages_and_api(client: TestClient) -> None:
     assert 'data-rating="up"' in page.text
     items = {i["paper"]["id"]: i["library"] for i in client.get("/api/v1/library").json()["items"]}
     assert items[KV[0]]["rating"] == 1 and items[KV[1]]["tags"] == ["cache", "kv"]
-    assert client.get("/api/v1/library/ids").json() == {"signed_in": True, "ids": list(items)}
+    ids = client.get("/api/v1/library/ids").json()
+    assert ids == {"signed_in": True, "ids": list(items), "hidden": []}
     recs = client.get("/recommendations")
     assert recs.status_code == 200 and "Why: close to" in recs.text and "SeKV" in recs.text
     body = client.get("/api/v1/recommendations?limit=5").json()
@@ -212,7 +213,12 @@ def test_digest_settings_unsubscribe_and_feeds(client: TestClient) -> None:
 
 
 def test_local_mode_needs_no_signin(settings: Settings) -> None:
-    with TestClient(create_app(replace(settings, local_mode="on"))) as local:
+    local_settings = replace(settings, local_mode="on")
+    rebinding = create_app(local_settings)
+    with TestClient(rebinding, base_url="http://evil.example") as rebound:  # DNS rebinding
+        assert rebound.get("/api/v1/library").status_code == 401
+        assert rebound.get("/library", follow_redirects=False).status_code == 303
+    with TestClient(create_app(local_settings), base_url="http://127.0.0.1:8000") as local:
         assert local.get("/library").status_code == 200
         api = _api_token(local)
         assert (
@@ -242,3 +248,82 @@ def test_reset_request_says_the_same_for_any_email(client: TestClient) -> None:
     token = _csrf(anonymous, "/reset/not-a-token")
     bad = anonymous.post("/reset/not-a-token", data={"password": "long enough!", "csrf": token})
     assert bad.status_code == 400 and "invalid, used or expired" in bad.text
+
+
+def test_import_and_export_the_library(client: TestClient) -> None:
+    token = _signup(client, "ada@example.org")
+    bib = (
+        "@misc{a, title={ReFreeKV}, eprint={2502.16886}, archivePrefix={arXiv}}\n"
+        "@article{b, title={A Paper First Seen In This Upload}, author={Doe, Jane}, "
+        "year={2025}, doi={10.1234/new.5678}}\n"
+    )
+    refused = client.post("/library-import", files={"file": ("zotero.bib", bib)})
+    assert refused.status_code == 403
+    page = client.post("/library-import", files={"file": ("zotero.bib", bib)}, data={"csrf": token})
+    assert page.status_code == 200 and "zotero.bib: 2 papers in your library" in page.text
+    ids = client.get("/api/v1/library/ids").json()["ids"]
+    assert "2502.16886" in ids and len(ids) == 2
+    listed = client.post(
+        "/library-import",
+        files={"file": ("ids.txt", "2606.24033\n10.9999/missing\n")},
+        data={"csrf": token},
+    )
+    assert "1 papers in your library; not found here: 10.9999/missing" in listed.text
+    exported = client.get("/library-export?format=bibtex")
+    assert exported.headers["content-disposition"] == 'attachment; filename="library.bib"'
+    assert exported.text.count("@") == 3 and "10.1234/new.5678" in exported.text
+    csv = client.get("/library-export?format=csv")
+    assert csv.headers["content-type"].startswith("text/csv") and len(csv.text.splitlines()) == 4
+    assert (
+        client.post(
+            "/library-import", files={"file": ("e.bib", "")}, data={"csrf": token}
+        ).status_code
+        == 400
+    )
+
+
+def test_recommendations_by_tag_page(client: TestClient) -> None:
+    token = _signup(client, "ada@example.org")
+    api = _api_token(client)
+    client.put(f"/api/v1/library/{KV[0]}", json={"add_tags": ["kv"]}, headers={"X-CSRF-Token": api})
+    client.post("/library/2606.23050", data={"action": "save", "csrf": token})
+    page = client.get("/recommendations?tag=kv")
+    assert page.status_code == 200 and "the papers you tagged “kv”" in page.text
+    assert 'href="/recommendations?tag=kv" aria-current="true"' in page.text
+    assert "SeKV" in page.text  # the KV-cache paper like the one tagged
+    api_hits = client.get("/api/v1/recommendations?tag=kv&limit=3").json()["hits"]
+    assert all(h["near"] == [KV[0]] or not h["near"] for h in api_hits)
+
+
+def test_account_pages_keep_the_strict_csp(client: TestClient) -> None:
+    anonymous = TestClient(client.app, raise_server_exceptions=False)
+    pages = [anonymous.get(p) for p in ("/signin", "/signup", "/reset", "/reset/x")]
+    _signup(client, "ada@example.org")
+    client.put(f"/api/v1/library/{KV[0]}", json={}, headers={"X-CSRF-Token": _api_token(client)})
+    pages += [client.get(p) for p in ("/library", "/recommendations", "/digest")]
+    for response in pages:
+        assert response.status_code == 200, response.url
+        text = response.text
+        assert "<script>" not in text and "<style" not in text and " style=" not in text
+        assert " on" + "click=" not in text and " on" + "submit=" not in text
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert text.count('name="csrf"') == text.count("<form") - text.count('method="get"')
+
+
+def test_passwords_never_stored_or_logged_through_the_web(
+    client: TestClient, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from tests.conftest import dump_store
+
+    caplog.set_level(logging.DEBUG)
+    _signup(client, "ada@example.org")
+    token = _csrf(client, "/signin")
+    client.post(
+        "/signin", data={"email": "ada@example.org", "password": "Wr0ng-guess!", "csrf": token}
+    )
+    session = client.cookies.get("ps_session")
+    stored = repr(dump_store(Path(settings.db)))
+    for secret in (PASSWORD, "Wr0ng-guess!", session):
+        assert secret and secret not in stored and secret not in caplog.text

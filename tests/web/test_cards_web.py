@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from papersift.config import Settings
 from papersift.model import Paper, SystemCard
 from papersift.radar import Radar
+from papersift.web.render import math_text
 
 REQUIRED = {"systems", "kind", "benchmarks", "models", "claims", "code_urls", "tldr"}
 
@@ -50,12 +51,12 @@ def test_paper_page_shows_a_compact_card(
     paper, card = full_card
     page = client.get(f"/papers/{paper.id}").text
     assert 'class="system-card"' in page
-    assert f"<strong>{html.escape(card.systems[0], quote=False)}</strong>" in page
+    assert f"<strong>{html.escape(math_text(card.systems[0]), quote=False)}</strong>" in page
     assert f'<dd data-card="kind">{card.kind}</dd>' in page
     for url in card.code_urls:
         assert f'href="{html.escape(url)}"' in page
     assert page.count("<tr><td>") == len(card.claims)  # one row a claim
-    assert html.escape(card.benchmarks[0], quote=False) in page
+    assert html.escape(math_text(card.benchmarks[0]), quote=False) in page
     # the card sits above the abstract
     assert page.index('class="system-card"') < page.index('id="abstract-h"')
 
@@ -78,3 +79,29 @@ def test_hostile_text_in_a_card_is_escaped(client: TestClient) -> None:
     assert '<img src=x onerror="alert(2)">' not in page
     card = client.get(f"/api/v1/papers/{XSS_ID}").json()["card"]
     assert set(card) >= REQUIRED
+
+
+def test_latex_in_a_card_is_rendered(client: TestClient) -> None:
+    import json
+
+    from papersift.sources.base import Input
+
+    radar = client.app.state.radar  # type: ignore[attr-defined]
+    record = {
+        "id": "2607.77777",
+        "title": "M$^2$Net: Fast Sampling",
+        "summary": "We propose M$^2$Net, a model that is 3$\\times$ faster and 12\\% more "
+        "accurate than \\textbf{prior} work.",
+        "listing_dates": ["2026-07-03"],
+        "categories": ["cs.LG"],
+    }
+    data = (json.dumps(record) + "\n").encode()
+    report = next(iter(radar.ingest([Input.from_bytes("tex.jsonl", data)])))
+    assert report.new == 1, report
+    card = client.get("/api/v1/papers/2607.77777").json()["card"]
+    assert card["claims"] and card["systems"]
+    page = client.get("/papers/2607.77777").text
+    section = page.split('class="system-card"')[1].split("</section>")[0]
+    for raw in ("\\times", "\\%", "$", "\\textbf"):
+        assert raw not in section, raw
+    assert "12%" in section

@@ -36,6 +36,7 @@ MAX_PASSWORD = 1024  # argon2 takes any length; a megabyte "password" is an atta
 WINDOW_MINUTES = 15
 MAX_FAILURES = 5  # per email in the window
 MAX_FAILURES_PER_CLIENT = 20  # per client address in the window
+MAX_RESETS = 3  # reset emails per account and hour
 
 
 def now() -> datetime:
@@ -167,13 +168,22 @@ class Accounts:
             self.store.delete_session(token_hash(token))
 
     def request_reset(self, email: str) -> tuple[User, str] | None:
-        """A single-use reset token for the account of ``email`` (None if there is none: the
+        """A single-use reset token for the account of ``email`` (None if there is none, or
+        if :data:`MAX_RESETS` were asked for in the last hour: nobody's inbox is flooded; the
         caller says the same either way)."""
         user = self.store.find_user(email)
         if user is None or not user.email:
             return None
         token = new_token()
+        key = f"reset:{user.id}"
+        moment = now()
         with self.store.atomic():
+            if (
+                len(self.store.login_failures(key, stamp(moment - timedelta(hours=1))))
+                >= MAX_RESETS
+            ):
+                return None
+            self.store.add_login_failure(key, stamp(moment))
             self.store.add_reset(
                 user.id, token_hash(token), stamp(now() + timedelta(minutes=RESET_MINUTES))
             )

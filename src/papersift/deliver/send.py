@@ -2,7 +2,8 @@
 
 The ledger (table ``digests``) makes it safe from cron and against being killed:
 
-1. a subscription whose digest for the period is ``sent`` (or ``empty``) is skipped;
+1. a subscription whose digest for the period is ``sent`` is skipped (one with nothing new
+   is not recorded: a later run the same period - papers fetched since - may still send it);
 2. otherwise its papers are chosen and *reserved* in one transaction: a ``pending`` ledger row
    with the papers and their reasons, and every paper marked delivered for the subscription (so
    no later digest repeats it);
@@ -12,14 +13,18 @@ Killed between two messages, a re-run skips the digests already sent and sends t
 Killed after reserving but before sending, a re-run sends the reserved papers (the same digest).
 The one window left - killed after the SMTP server accepted a message but before step 3
 committed, a few milliseconds - resends that message with the same Message-ID, which mail
-systems that deduplicate drop. ``--dry-run`` writes the messages to a folder and changes nothing.
+systems that deduplicate drop. Two runs at once: the second stops at once (a lock file), so a
+reserved digest is never sent by both. ``--dry-run`` writes the messages to a folder and
+changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from papersift.deliver.digest import (
@@ -72,9 +77,36 @@ class SendReport:
         return sum(1 for o in self.outcomes if o.status == status)
 
 
+@contextmanager
+def exclusive(path: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (created) while sending: two overlapping runs (a slow
+    cron job and the next one) would otherwise both send a digest the first had reserved. The
+    operating system releases it when the process ends, even killed."""
+    if path is None:
+        yield
+        return
+    import fcntl
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a")
+    except OSError as exc:
+        raise DeliveryError(f"{path}: cannot create the lock file: {exc.strerror}") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DeliveryError("another `digest send` is running; try again later") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def send_digests(
     store: Store,
     *,
+    lock: Path | None = None,
     day: date,
     choose: Choose,
     describe: Describe,
@@ -88,12 +120,25 @@ def send_digests(
     report = SendReport()
     now = datetime.now(UTC)
     try:
-        for sub in subscriptions if subscriptions is not None else store.subscriptions():
-            if not sub.active:
-                continue
-            report.outcomes.append(
-                _one(store, sub, day, now, choose, describe, links, mailer, sender, domain, dry_run)
-            )
+        with exclusive(lock):
+            for sub in subscriptions if subscriptions is not None else store.subscriptions():
+                if not sub.active:
+                    continue
+                report.outcomes.append(
+                    _one(
+                        store,
+                        sub,
+                        day,
+                        now,
+                        choose,
+                        describe,
+                        links,
+                        mailer,
+                        sender,
+                        domain,
+                        dry_run,
+                    )
+                )
     finally:
         mailer.close()
     return report
@@ -132,6 +177,9 @@ def _one(
     else:
         since = window_start(sub.frequency, day, _last_sent(store, sub))
         items = choose(sub, since, store.delivered(sub.id))[: sub.size]
+        if not items:  # nothing new yet: not recorded, so a later run may still send one
+            outcome.status = "empty"
+            return outcome
         if not dry_run:
             with store.atomic():
                 store.reserve_digest(

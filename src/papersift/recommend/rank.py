@@ -15,6 +15,8 @@ import numpy as np
 from papersift.recommend.model import Profile, fit, score
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from papersift.recommend.model import Matrix
 
 KEYWORD_BOOST = 1.0  # added to the score of a paper matching an include keyword (z units)
@@ -65,10 +67,14 @@ def rank(
     candidates: Matrix,
     keywords: Mapping[str, tuple[str, ...]],
     limit: int,
+    allowed: npt.NDArray[np.bool_] | None = None,
 ) -> list[Pick]:
     """The ``limit`` best candidates, best first. ``positives`` come most recent first (their
-    order weights them); ``keywords`` maps a candidate to the include keywords it matches."""
+    order weights them); ``keywords`` maps a candidate to the include keywords it matches;
+    ``allowed`` (a mask over the rows) leaves the others out without copying the matrix."""
     if not len(candidate_ids) or not positives or limit <= 0:
+        return []
+    if allowed is not None and not allowed.any():
         return []
     dim = candidates.shape[1]
     profile = Profile(
@@ -84,7 +90,9 @@ def rank(
     if keywords:
         boost = np.array([KEYWORD_BOOST if keywords.get(c) else 0.0 for c in candidate_ids])
         scores = scores + boost
-    k = min(limit, len(scores))
+    if allowed is not None:
+        scores[~allowed] = -np.inf
+    k = min(limit, len(scores) if allowed is None else int(allowed.sum()))
     best = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     best = best[np.lexsort((best, -scores[best]))]  # by score, ties by position
     picks = []

@@ -1,10 +1,10 @@
 """A user's recommendations: gather the library, the preferences and the candidates, rank.
 
-Positives: papers saved (or rated 👍), most recently saved first; the user's cold-start seeds
-and topics (short texts, embedded) join them. Negatives: papers rated 👎 or dismissed.
-Candidates: every embedded paper the user has not saved, rated, read or dismissed, passing the
-date and category filters and no exclude keyword. Include keywords lift a paper and are named in
-its reason.
+Positives: papers saved (or rated 👍), most recently saved first (with a tag: only those
+tagged so); the user's cold-start seeds and topics (short texts, embedded) join them.
+Negatives: papers rated 👎 or dismissed. Candidates: every embedded paper the user has not
+saved, rated, read or dismissed, passing the date and category filters and no exclude keyword.
+Include keywords lift a paper and are named in its reason.
 """
 
 from __future__ import annotations
@@ -34,6 +34,11 @@ class VectorSource(Protocol):
 
     def encode(self, texts: Sequence[str]) -> Any: ...
 
+    def topics(self, names: Sequence[str]) -> list[tuple[str, Any]]:
+        """``(title, unit vector)`` of each followed topic: a topic thread's id stands for the
+        thread (its label; the mean of its most central papers), words for their meaning."""
+        ...
+
     def matching(self, keyword: str) -> set[str]:
         """Ids of the papers whose title, authors or abstract contain ``keyword``."""
         ...
@@ -57,10 +62,13 @@ def recommend(
     limit: int = 10,
     exclude: Collection[str] = (),
     seeds: Sequence[str] = (),
+    tag: str | None = None,
 ) -> Recommendations:
     entries = store.library_entries(user.id)
     hidden = {e.paper_id for e in entries if e.hidden} | set(exclude)
     liked = [e for e in entries if (e.saved or e.rating > 0) and e.rating >= 0 and not e.dismissed]
+    if tag is not None:  # papers like those tagged so (the tag's own recommendations)
+        liked = [e for e in liked if tag.casefold() in e.tags]
     liked.sort(key=lambda e: (e.saved_at or e.updated_at, e.paper_id), reverse=True)
     positive_ids = list(dict.fromkeys([e.paper_id for e in liked] + list(seeds)))
     negative_ids = [e.paper_id for e in entries if e.rating < 0 or e.dismissed]
@@ -86,11 +94,10 @@ def recommend(
         return out
 
     positives = examples(positive_ids)
-    if prefs.topics:
-        topic_vectors = vectors.encode(list(prefs.topics))
+    if prefs.topics and tag is None:
         positives += [
-            Example(f"topic:{t}", t, np.asarray(v, np.float32))
-            for t, v in zip(prefs.topics, topic_vectors, strict=True)
+            Example(f"topic:{title}", title, np.asarray(v, np.float32))
+            for title, v in vectors.topics(list(prefs.topics))
         ]
     if not positives:
         notes.append(
@@ -111,10 +118,11 @@ def recommend(
     banned = set(hidden) | set(positive_ids)
     for keyword in prefs.exclude_keywords:
         banned |= vectors.matching(keyword)
-    keep = [
-        i for i, pid in enumerate(ids) if pid not in banned and (allowed is None or pid in allowed)
-    ]
-    candidate_ids = [ids[i] for i in keep]
+    keep = np.fromiter(
+        (pid not in banned and (allowed is None or pid in allowed) for pid in ids),
+        dtype=bool,
+        count=len(ids),
+    )
     keywords: dict[str, tuple[str, ...]] = {}
     for keyword in prefs.include_keywords:
         for pid in vectors.matching(keyword):
@@ -129,15 +137,17 @@ def recommend(
         positives=positives,
         negatives=negatives,
         background=background,
-        candidate_ids=candidate_ids,
-        candidates=np.asarray(matrix[keep], np.float32) if keep else np.zeros((0, 384), "f4"),
+        candidate_ids=ids,
+        candidates=np.asarray(matrix, np.float32),  # a view: the mask leaves rows out
         keywords=keywords,
         limit=limit,
+        allowed=keep,
     )
     pending = vectors.pending()
     if pending:
         notes.append(
-            f"{pending:,} papers are not embedded yet and were not ranked (run papersift index)"
+            f"{pending:,} paper{' is' if pending == 1 else 's are'} not embedded yet and "
+            "not ranked (run papersift index)"
         )
     papers = {p.id: p for p in store.get_many([p.id for p in picks])}
     out = tuple(
@@ -156,4 +166,4 @@ def recommend(
         for pick in picks
         if pick.id in papers
     )
-    return Recommendations(user.name, out, len(candidate_ids), tuple(notes))
+    return Recommendations(user.name, out, int(keep.sum()), tuple(notes))

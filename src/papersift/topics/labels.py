@@ -52,7 +52,7 @@ _STOP_TEXT = """
     remains remain large-scale across including include includes leverage leverages
     leveraging demonstrating showing evaluate evaluated evaluation across-the-board
     despite toward towards beyond instead given yields yield affects affect impact impacts
-    absence choosing combining powerful paradigm accelerates consistent gains
+    absence choosing combining powerful paradigm accelerates consistent gains et al
 """
 STOPWORDS = frozenset(_STOP_TEXT.split())
 

@@ -116,6 +116,10 @@ def thread_frames(x: Any, labels: Any, centroids: Any) -> list[ThreadFrame]:
     """Map position, disc radius and local axes of every thread."""
     k = len(centroids)
     pos = tsne(centroids.astype(np.float64))
+    if k > 2:  # turn the layout so its long side is horizontal (screens are wide)
+        pos = pos - pos.mean(0)
+        _, vectors = np.linalg.eigh(pos.T @ pos)
+        pos = pos @ vectors[:, ::-1]
     if k > 1:
         gaps = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(-1))
         np.fill_diagonal(gaps, np.inf)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from papersift.errors import StoreError
-from papersift.model import Paper, SystemCard
+from papersift.model import Links, Paper, SystemCard
 from papersift.understand import Extractor, content_hash, make_card
 
 if TYPE_CHECKING:
@@ -53,9 +54,15 @@ class CardReport:
 
 
 def build_cards(
-    store: Store, extractor: Extractor, *, batch: int = 500, progress: Progress | None = None
+    store: Store,
+    extractor: Extractor,
+    *,
+    batch: int = 500,
+    progress: Progress | None = None,
+    jobs: int = 1,
 ) -> CardReport:
-    """Bring every paper's card up to date with ``extractor``."""
+    """Bring every paper's card up to date with ``extractor``; ``jobs`` > 1 reads the papers
+    of each batch in that many processes (the store is written by this one only)."""
     started = time.monotonic()
     version = extractor.version
     _, todo_total = store.card_counts(version)
@@ -63,28 +70,32 @@ def build_cards(
     after = ""
     if progress:
         progress(0, todo_total)
-    while True:
-        todo = store.card_todo(version, batch, after=after)
-        if not todo:
-            break
-        after = todo[-1].paper_id
-        cards: list[SystemCard] = []
-        same: list[str] = []
-        for item in todo:
-            digest = content_hash(item.title, item.abstract, item.links)
-            if item.content_hash == digest and item.extractor == version:
-                same.append(item.paper_id)
-            else:
-                cards.append(
-                    make_card(extractor, item.paper_id, item.title, item.abstract, item.links)
-                )
-        with store.atomic():
-            store.put_cards(cards)
-            store.keep_cards(same)
-        built += len(cards)
-        unchanged += len(same)
-        if progress:
-            progress(built + unchanged, max(todo_total, built + unchanged))
+    pool = _pool(jobs)
+    try:
+        while True:
+            todo = store.card_todo(version, batch, after=after)
+            if not todo:
+                break
+            after = todo[-1].paper_id
+            same: list[str] = []
+            work: list[tuple[str, str, str, Links]] = []
+            for item in todo:
+                digest = content_hash(item.title, item.abstract, item.links)
+                if item.content_hash == digest and item.extractor == version:
+                    same.append(item.paper_id)
+                else:
+                    work.append((item.paper_id, item.title, item.abstract, item.links))
+            cards = _make(extractor, work, pool, jobs)
+            with store.atomic():
+                store.put_cards(cards)
+                store.keep_cards(same)
+            built += len(cards)
+            unchanged += len(same)
+            if progress:
+                progress(built + unchanged, max(todo_total, built + unchanged))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return CardReport(
         extractor=version,
         built=built,
@@ -92,6 +103,34 @@ def build_cards(
         papers=store.count_papers(),
         seconds=time.monotonic() - started,
     )
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor | None:
+    if jobs <= 1:
+        return None
+    import multiprocessing
+
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _make_all(extractor: Extractor, work: list[tuple[str, str, str, Links]]) -> list[SystemCard]:
+    return [make_card(extractor, *item) for item in work]
+
+
+def _make(
+    extractor: Extractor,
+    work: list[tuple[str, str, str, Links]],
+    pool: ProcessPoolExecutor | None,
+    jobs: int,
+) -> list[SystemCard]:
+    """The cards of ``work``, in order: here, or in ``jobs`` slices on the pool."""
+    if pool is None or len(work) < 2 * jobs:
+        return _make_all(extractor, work)
+    size = -(-len(work) // jobs)
+    slices = [work[i : i + size] for i in range(0, len(work), size)]
+    return [
+        card for part in pool.map(_make_all, [extractor] * len(slices), slices) for card in part
+    ]
 
 
 def card_for(store: Store, extractor: Extractor, paper: Paper, *, save: bool = True) -> SystemCard:

@@ -14,7 +14,7 @@ _WORD_NUMBERS = (
 )
 _SCALE = r"(?:\s?(?:[KMBT]\b|k\b|million|billion|trillion|thousand))"
 _UNIT = (
-    r"(?:\s?(?:\\?%|percent\b|x\b|×|times\b|-fold\b|fold\b|pp\b|"
+    r"(?:\s?(?:\\?%|percent\b|x\b|×|\$?\\times\$?|times\b|-fold\b|fold\b|pp\b|"
     r"hours?\b|days?\b|GB\b|MB\b|TB\b|ms\b|seconds?\b|minutes?\b|"
     r"GPU hours\b|tokens/s\b|FPS\b|dB\b))"
 )
@@ -42,6 +42,14 @@ _CLAUSE_END = re.compile(
     r"[;]|,\s(?:while|which|and|but|whereas|thereby|making|demonstrating|showing)\b|\.\s*$"
 )
 _MAX_CLAIMS = 6
+# words that open a clause but say nothing of the claim ("and", "e.g.", "we show that")
+_LEAD = re.compile(
+    r"^(?:(?:e\.g\.|i\.e\.),?\s*|(?:and|but|while|whereas|which|thus|hence|so)\s+|"
+    r"(?:specifically|notably|moreover|furthermore|additionally|overall|finally|in particular),\s*|"
+    r"(?:we|results|experiments)\s+(?:also\s+|further\s+)?(?:show|find|demonstrate|observe|"
+    r"reveal|confirm)s?\s+that\s+)+",
+    re.IGNORECASE,
+)
 
 
 def _plain(match: re.Match[str], sentence: str) -> bool:
@@ -117,7 +125,7 @@ def _clause(sentence: str, first: int, last: int) -> tuple[int, int]:
         if 0 <= close < end:
             end = close
     text = sentence[start:end]
-    text = re.sub(r"^(?:e\.g\.|i\.e\.|e\.g\.,|i\.e\.,)\s*", "", text)
+    text = _LEAD.sub("", text)
     start = end - len(text)
     trimmed = text.rstrip(" .,;:)")
     if trimmed.count("(") > trimmed.count(")"):
@@ -170,7 +178,7 @@ def claims(abstract: str, *, names: set[str], own: set[str]) -> list[Claim]:
             if not text or len(text) < 6:
                 continue
             nums = tuple(_number_text(m.group(0)) for m in group)
-            against = _against(sentence[max(0, start - 40) : end + 60], names, own)
+            against = _against(sentence[max(0, start - 20) : end + 30], names, own)
             claim = Claim(text=text, numbers=nums, compared_to=tuple(dict.fromkeys(against)))
             for i, other in enumerate(out):  # one claim per clause
                 if other.text in text or text in other.text:
@@ -222,17 +230,39 @@ def _against(text: str, names: set[str], own: set[str]) -> list[str]:
     "outperforms" … ("beats the existing best multi-image LMM Idefics2-8B" → Idefics2-8B)."""
     found: list[str] = []
     for trigger in _AGAINST.finditer(text):
+        phrase: list[str] = []  # else the words it names them with ("strong baselines")
+        named = False
         for _, token in tokens(text[trigger.end() : trigger.end() + 80])[:7]:
-            if token.lower() in _NP_END:
+            if token.lower() in _NP_END or re.fullmatch(r"[\d.,%+~-]+\w{0,2}", token):
                 break
-            if token in own or token in generic_words() or re.fullmatch(r"[\d.,]+\w{0,2}", token):
-                continue
-            if token in names or is_namey(token):
+            if (
+                token not in own
+                and token not in generic_words()
+                and (token in names or is_namey(token))
+            ):
                 if token not in found:
                     found.append(token)
+                named = True
                 break
+            phrase.append(token)
+        words = [w for w in phrase if w.lower() not in ("the", "a", "an", "its", "their")]
+        if (
+            not named
+            and 0 < len(words) <= 5
+            and not words[0].lower().endswith("ing")  # "more than doubling …": no rival
+            and not any(w in own for w in words)
+            and re.search(_BASELINE_WORDS, " ".join(words), re.IGNORECASE)
+        ):
+            found.append(" ".join(words))
     return found
 
 
+_BASELINE_WORDS = (
+    r"\b(?:baselines?|methods?|approaches|models?|state[- ]of[- ]the[- ]art|SOTA|prior|previous|"
+    r"existing|counterparts?|humans?|competitors?|alternatives?|systems?|LLMs?)\b"
+)
+
+
 def _number_text(raw: str) -> str:
+    raw = re.sub(r"\s?\$?\\times\$?", "×", raw)
     return raw.strip().replace("\\%", "%").replace("\\sim", "~").replace("\\", "")

@@ -16,7 +16,7 @@ from papersift.understand.text import (
 )
 
 # Verbs with which a paper introduces its own work.
-_INTRO = re.compile(
+INTRO = re.compile(
     r"\b(?:propos|introduc|present|develop|design|construct|build|buil[td]|releas|curat|creat|"
     r"collect|establish|devis|offer|contribut|train|pre-?train|name|call|dub|term|coin|"
     r"formulat|establish|launch|open-sourc|unveil)\w*",
@@ -27,7 +27,7 @@ _CALLED = re.compile(
     r"\b(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|referred to as|known as)"
     r"\s+(?:as\s+)?(?:the\s+)?[“\"'`]*(" + NAME_PART + r"(?:\s+" + NAME_PART + r"){0,6})",
 )
-_VERBS = (
+VERBS = (
     r"(?:propos|introduc|present|develop|design|construct|build|releas|curat|creat|collect|"
     r"establish|offer|unveil|launch|contribut|devis|formulat)(?:e|es|ed|ing|s)?"
 )
@@ -37,7 +37,7 @@ _ADJECTIVES = (
     r"yet|and|powerful|scalable|flexible|robust|versatile|fully|high-quality)[\w-]*,?\s+){0,4}"
 )
 _AFTER_VERB = re.compile(
-    r"\b" + _VERBS + r"\s+" + _ADJECTIVES + r"(?:(?:algorithms|methods|variants|models|"
+    r"\b" + VERBS + r"\s+" + _ADJECTIVES + r"(?:(?:algorithms|methods|variants|models|"
     r"techniques|approaches)\s*(?:--|—|:|,)?\s+)?(?=[\w^{}\\\"“])"
 )
 # what may follow a name that was just introduced
@@ -66,7 +66,7 @@ _OUR = re.compile(
     r"\bour\s+(?:proposed\s+|new\s+|final\s+)?(?:" + _HEAD_NOUNS + r"\s+)?(?=[\w^{}\\])"
 )
 _ACRONYM_AHEAD = re.compile(r"([^,;.()]{3,120}?)\s*\((" + NAME_PART + r")\)")
-_OWN_VERB = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?" + _VERBS, re.IGNORECASE)
+_OWN_VERB = re.compile(r"\b(?:we|our)\s+(?:\w+\s+)?" + VERBS, re.IGNORECASE)
 _PRIOR = re.compile(
     r"\b(?:recent(?:ly)?|existing|previous(?:ly)?|prior|popular|well-known|best-known|widely|"
     r"standard|prevalent|conventional|traditional|classic(?:al)?|mainstream|state-of-the-art|"
@@ -215,7 +215,7 @@ def introduced(title: str, abstract: str) -> list[Introduced]:
     found: list[Introduced] = []
     for start, sentence in sentences(abstract):
         own = bool(_OWN.search(sentence))
-        intro = bool(_INTRO.search(sentence))
+        intro = bool(INTRO.search(sentence))
         if not (own or intro):
             continue
         base = 1.0 if own and intro else 0.5
@@ -379,129 +379,3 @@ def _from_title(prefix: str, abstract: str, intro: list[Introduced]) -> str | No
 
 def _loose(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
-# --- kind ----------------------------------------------------------------------------------
-
-_HEADS = (
-    ("benchmark", r"benchmarks?|leaderboard|test ?bed|evaluation suite|suite|evaluation"),
-    ("dataset", r"datasets?|corpus|corpora|collection|data ?set"),
-    ("model", r"models?|LLMs?|MLLMs?|LMMs?|VLMs?|family|foundation model|backbone|network"),
-    ("system", r"system|agents?|platform|assistant|engine|toolkit|library"),
-    (
-        "method",
-        r"framework|method|methodology|approach|technique|algorithm|strategy|paradigm|loss|"
-        r"module|mechanism|recipe|architecture|pipeline|scheme|procedure|connector|objective",
-    ),
-)
-_HEAD_RE = re.compile(r"\b(" + "|".join(p for _, p in _HEADS) + r")\b", re.IGNORECASE)
-# where a noun phrase that describes a name ends ("X, a simple framework | that …")
-_NP_STOP = re.compile(
-    r"[,;:.()]|\s(?:that|which|to|for|with|of|designed|capable|trained|built|based|on|in|"
-    r"where|who|by|using|via|and)\b"
-)
-
-
-def _phrase_kind(phrase: str) -> str | None:
-    """The kind a noun phrase names: its last head noun's ("LLM inference system" → system)."""
-    heads = _HEAD_RE.findall(phrase)
-    if not heads:
-        return None
-    if re.search(r"\bagents?\b|multi-agent", phrase, re.IGNORECASE):
-        return "system"
-    word = heads[-1]
-    for kind, pattern in _HEADS:
-        if re.fullmatch(pattern, word, re.IGNORECASE):
-            return kind
-    return None
-
-
-def _described_kind(sentence: str, at: int, end: int) -> str | None:
-    """What the sentence calls the name at ``at:end``: an appositive after it ("X, a … model"),
-    else the noun phrase that names it ("a novel method named X", "our model X")."""
-    after = sentence[end:]
-    appositive = re.match(
-        r"\s*(?:,|\(|--|—|–|:|-)\s*(?:[\w-]+\s+){0,3}?(?:a|an|the|which is a|is a)\s+", after
-    )
-    if appositive:
-        rest = after[appositive.end() :]
-        stop = _NP_STOP.search(rest)
-        kind = _phrase_kind(rest[: stop.start() if stop else 80])
-        if kind:
-            return kind
-    before = sentence[max(0, at - 80) : at]
-    verb = list(_INTRO_VERB_END.finditer(before))
-    if verb:
-        kind = _phrase_kind(before[verb[-1].end() :])
-        if kind:
-            return kind
-    head = re.search(
-        r"(?:^|\s)(?:(?:a|an|the|our)\s+(?:[\w-]+\s+){0,4}\w+),?\s*(?:called\s+|named\s+|"
-        r"termed\s+|dubbed\s+)?$",
-        before,
-    )
-    return _phrase_kind(head.group(0)) if head else None
-
-
-_INTRO_VERB_END = re.compile(r"\b" + _VERBS + r"\s+", re.IGNORECASE)
-_SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|primer|roadmap)\b", re.IGNORECASE)
-_POSITION = re.compile(r"\b(?:position paper|this position)\b", re.IGNORECASE)
-_ANALYSIS = re.compile(
-    r"\b(?:we|this (?:paper|work|study))\s+(?:\w+\s+){0,3}"
-    r"(?:stud(?:y|ies)|investigat\w*|analy[sz]\w*|examin\w*|explor\w*|find|found|reveal\w*|"
-    r"show that|characteriz\w*|measur\w*|probe|ask|revisit\w*|evaluat\w*|demonstrate that|"
-    r"hypothesi[sz]e|identify)\b",
-    re.IGNORECASE,
-)
-
-
-def _head_kind(text: str) -> str | None:
-    match = _HEAD_RE.search(text)
-    if not match:
-        return None
-    word = match.group(1)
-    for kind, pattern in _HEADS:
-        if re.fullmatch(pattern, word, re.IGNORECASE):
-            return kind
-    return None
-
-
-def kind_of(title: str, abstract: str, primary: str | None) -> str:
-    """method / model / dataset / benchmark / survey / analysis / system / position."""
-    head = " ".join((title or "").split()[:12])
-    if _SURVEY.search(head) or re.search(r"\b(?:this|our) survey\b", abstract, re.IGNORECASE):
-        return "survey"
-    if _POSITION.search(abstract) or re.match(r"\s*Position\s*:", title or ""):
-        return "position"
-    if primary and (
-        re.search(r"\bbenchmark(?:s|ing)?\b|Bench\b", title or "")
-        or re.match(r"[^:]{1,40}:\s*(?:Evaluating|Benchmarking)\b", title or "")
-    ):
-        return "benchmark"
-    if primary:
-        name = re.compile(r"(?<![\w-])" + re.escape(primary) + r"(?![\w-])")
-        for _, sentence in sentences(abstract):
-            found = name.search(sentence)
-            if not found or not _INTRO.search(sentence):
-                continue
-            kind = _described_kind(sentence, found.start(), found.end())
-            if kind:
-                return kind
-            break
-        prefix = title_prefix(title)
-        rest = (title or "")[len(prefix) + 1 :] if prefix else ""
-        stop = _NP_STOP.search(rest.lstrip(" :"))
-        title_kind = (
-            _phrase_kind(rest.lstrip(" :")[: stop.start() if stop else 80]) if rest else None
-        )
-        if title_kind:
-            return title_kind
-        return "method"
-    if ((title or "").rstrip().endswith("?") or _ANALYSIS.search(abstract)) and not re.search(
-        r"\bwe (?:propose|introduce|present)\s+(?:a|an)\s+(?:\w+\s+){0,3}"
-        r"(?:method|approach|framework|algorithm|technique)",
-        abstract,
-        re.IGNORECASE,
-    ):
-        return "analysis"
-    return "method"

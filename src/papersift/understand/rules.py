@@ -6,7 +6,7 @@ import re
 
 from papersift.model import SystemCard
 from papersift.understand import claims as claims_mod
-from papersift.understand import entities, names
+from papersift.understand import entities, kinds, names
 from papersift.understand.text import is_code_url, sentences, unwrap, urls, without_urls
 
 _TLDR_MAX = 200
@@ -22,14 +22,14 @@ class RuleExtractor:
     stored cards made by another version are rebuilt."""
 
     name = "rules"
-    version = "rules-1"
+    version = "rules-2"  # rules-1: the first merge into main (03:33)
 
     def extract(self, title: str, abstract: str) -> SystemCard:
         title = unwrap(" ".join((title or "").split()))
         raw = " ".join((abstract or "").split())
         abstract = unwrap(raw)  # names are read without \\textbf{…}; claims quote the raw text
         primary, systems = names.primary_and_systems(title, abstract)
-        kind = names.kind_of(title, abstract, primary)
+        kind = kinds.kind_of(title, abstract, primary)
         own = set(systems)
         text = without_urls(f"{title}. {abstract}" if title else abstract)
         model_names = entities.models(text, own=own)

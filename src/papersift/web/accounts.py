@@ -41,10 +41,15 @@ LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 def local(request: Request) -> bool:
     """Local mode (one user, no sign-in): the setting ``on``, or ``auto`` with the server
-    listening on a loopback address. Behind a reverse proxy on the same machine, set
-    ``PAPERSIFT_LOCAL_MODE=off``."""
+    listening on a loopback address; and the request names a loopback host. Behind a reverse
+    proxy on the same machine, set ``PAPERSIFT_LOCAL_MODE=off``."""
     server = request.scope.get("server") or ("", 0)
-    return _radar(request).local_mode(loopback=str(server[0]) in LOOPBACK)
+    if not _radar(request).local_mode(loopback=str(server[0]) in LOOPBACK):
+        return False
+    # a page of another site whose name was rebound to 127.0.0.1 (DNS rebinding) sends its
+    # own name as Host: only requests naming a loopback host are the local user's
+    host = (request.url.hostname or "").strip("[]").casefold()
+    return host in LOOPBACK
 
 
 def current_user(request: Request) -> User | None:
@@ -124,20 +129,26 @@ def end_session(response: Response) -> None:
 
 
 def context(request: Request) -> dict[str, Any]:
-    """Merged into every page (render.CONTEXT_HOOKS): the user, their links, the CSRF token."""
-    user = current_user(request)
+    """Merged into every page (render.CONTEXT_HOOKS): the user, their links, the CSRF token.
+    An error page renders even when the store cannot say who is asking."""
+    try:
+        user = current_user(request)
+        token = csrf_token(request)
+        is_local = local(request)
+    except Exception:  # shown as to a visitor who is not signed in
+        return {
+            "user": None,
+            "local_mode": False,
+            "account_links": render.ACCOUNT_LINKS,
+            "csrf_token": "",
+        }
     if user is None:
         links = render.ACCOUNT_LINKS
-    elif local(request):
+    elif is_local:
         links = []
     else:
         links = [(user.email or user.name, "/library")]
-    return {
-        "user": user,
-        "local_mode": local(request),
-        "account_links": links,
-        "csrf_token": csrf_token(request),
-    }
+    return {"user": user, "local_mode": is_local, "account_links": links, "csrf_token": token}
 
 
 if context not in render.CONTEXT_HOOKS:

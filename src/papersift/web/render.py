@@ -27,6 +27,8 @@ NAV: list[tuple[str, str]] = [
     ("Library", "/library"),
     ("For you", "/recommendations"),
     ("Digest", "/digest"),
+    ("Threads", "/topics"),
+    ("Map", "/map"),
 ]
 # Links at the right of the header for a visitor who is not signed in (accounts replace them
 # through a context hook that sets ``account_links``).

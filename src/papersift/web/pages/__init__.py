@@ -17,6 +17,7 @@ AREAS = [
     "paper",
     "account",
     "library",
+    "topics",
     "docs",
 ]
 

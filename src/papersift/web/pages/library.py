@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Form, Query, Request
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
@@ -17,6 +17,7 @@ from papersift.deliver.export import paper_dict
 from papersift.errors import AuthenticationError, UsageError
 from papersift.model import Preferences
 from papersift.radar import Radar
+from papersift.sources.base import Input
 from papersift.web import accounts as web
 from papersift.web.deps import radar
 from papersift.web.render import json_response, page
@@ -52,7 +53,7 @@ async def library_page(request: Request, radar: RadarDep, tag: str | None = None
     user = web.require_user(request)
     items = radar.library(user, tag=tag, everything=True)
     tags = sorted({t for entry, _ in items for t in entry.tags})
-    return _page(request, "library.html", "Library", items=items, tags=tags, tag=tag)
+    return _page(request, "library.html", "Library", items=items, tags=tags, tag=tag, imported=None)
 
 
 @router.post("/library/{paper_id:path}", include_in_schema=False)
@@ -109,15 +110,66 @@ async def library_change(
     return web.finish(request, RedirectResponse(target, status_code=303))
 
 
+MAX_IMPORT = 8 * 1024 * 1024  # bytes of an uploaded library file
+
+
+@router.post("/library-import", include_in_schema=False)
+async def library_import(
+    request: Request,
+    radar: RadarDep,
+    file: Annotated[UploadFile, File()],
+    csrf: Short = "",
+) -> Response:
+    """A BibTeX file (a Zotero export), any listing papersift reads, or a list of arXiv ids /
+    DOIs: its papers join the library."""
+    await web.check_csrf(request, csrf)
+    user = web.require_user(request)
+    data = await file.read(MAX_IMPORT + 1)
+    if len(data) > MAX_IMPORT:
+        raise UsageError(f"the file is larger than {MAX_IMPORT // 2**20} MB")
+    if not data.strip():
+        raise UsageError("the file is empty")
+    name = (file.filename or "upload")[:200]
+    result = radar.library_import(user, Input.from_bytes(name, data))
+    items = radar.library(user, everything=True)
+    tags = sorted({t for entry, _ in items for t in entry.tags})
+    return _page(
+        request, "library.html", "Library", items=items, tags=tags, tag=None, imported=result
+    )
+
+
+@router.get("/library-export", include_in_schema=False)
+async def library_export(
+    request: Request,
+    radar: RadarDep,
+    format: Literal["bibtex", "csv", "json"] = "bibtex",
+    tag: Annotated[str | None, Query(max_length=100)] = None,
+) -> Response:
+    user = web.require_user(request)
+    body = "".join(radar.library_export(user, format, tag=tag))
+    kind = {"bibtex": "application/x-bibtex", "csv": "text/csv", "json": "application/json"}
+    ext = {"bibtex": "bib", "csv": "csv", "json": "json"}[format]
+    response = Response(
+        body,
+        media_type=f"{kind[format]}; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="library.{ext}"'},
+    )
+    return web.finish(request, response)
+
+
 @router.get("/recommendations", include_in_schema=False)
 async def recommendations_page(
-    request: Request, radar: RadarDep, since: str | None = None
+    request: Request,
+    radar: RadarDep,
+    since: Annotated[str | None, Query(max_length=10)] = None,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     redirect = _signed_in(request, "/recommendations")
     if redirect:
         return redirect
     user = web.require_user(request)
-    result = radar.recommend(user, since=since or None, limit=30)
+    result = radar.recommend(user, since=since or None, limit=30, tag=tag or None)
+    tags = sorted({t for e in radar.store.library_entries(user.id) for t in e.tags})
     papers = {p.id: p for p in radar.store.get_many([p.id for p in result.picks])}
     picks = [(pick, papers[pick.id]) for pick in result.picks if pick.id in papers]
     return _page(
@@ -128,6 +180,8 @@ async def recommendations_page(
         picks=picks,
         prefs=radar.preferences(user),
         since=since or "",
+        tags=tags,
+        tag=tag or "",
     )
 
 
@@ -302,11 +356,19 @@ async def api_library(
     return web.finish(request, json_response(body))
 
 
-@router.get("/api/v1/library/ids", tags=["library"], summary="Ids of the saved papers")
+@router.get(
+    "/api/v1/library/ids", tags=["library"], summary="Ids of the saved (and of the hidden) papers"
+)
 async def api_library_ids(request: Request, radar: RadarDep) -> Response:
     user = web.current_user(request)
-    ids = [e.paper_id for e in radar.store.library_entries(user.id) if e.saved] if user else []
-    return web.finish(request, json_response({"signed_in": user is not None, "ids": ids}))
+    entries = radar.store.library_entries(user.id) if user else []
+    body = {
+        "signed_in": user is not None,
+        "ids": [e.paper_id for e in entries if e.saved],
+        # read or "not interested": the daily lists leave them out for this reader
+        "hidden": [e.paper_id for e in entries if e.dismissed or e.read_at is not None],
+    }
+    return web.finish(request, json_response(body))
 
 
 @router.put("/api/v1/library/{paper_id:path}", tags=["library"], summary="Save or change a paper")
@@ -348,6 +410,8 @@ async def api_recommendations(
     radar: RadarDep,
     since: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_RECOMMENDATIONS)] = 20,
+    tag: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    result = radar.recommend(_api_user(request), since=since, limit=limit)
+    """Papers like the caller's library (or, with ``tag``, like the papers tagged so)."""
+    result = radar.recommend(_api_user(request), since=since, limit=limit, tag=tag)
     return web.finish(request, json_response(result.as_dict()))

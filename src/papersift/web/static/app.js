@@ -62,6 +62,12 @@
     getJSON("/api/v1/library/ids")
       .then((library) => {
         if (!library.signed_in) return null;
+        if (location.pathname === "/") {  // the daily list: papers read or dismissed are gone
+          const hidden = new Set(library.hidden || []);
+          document.querySelectorAll("article.card[data-paper-id]").forEach((card) => {
+            if (hidden.has(card.dataset.paperId)) card.hidden = true;
+          });
+        }
         return getJSON("/api/v1/session").then((session) => {
           account = { ids: new Set(library.ids), csrf: session.csrf_token };
           showSaved(document);
