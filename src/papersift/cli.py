@@ -790,6 +790,7 @@ def serve(
     from papersift.web.app import create_app
 
     settings = Settings.from_env(os.environ, db=serve_db or obj.db, home=obj.home)
+    _check_listen(host, port)
     shown = "localhost" if host in ("127.0.0.1", "::1", "0.0.0.0") else host  # noqa: S104
     click.echo(f"papersift: serving {shown_location(settings.db)}")
     click.echo(f"open http://{shown}:{port}/  (API docs: http://{shown}:{port}/api/docs)")
@@ -920,3 +921,19 @@ def topic(obj: _Context, topic_id: int, limit: int, as_json: bool) -> None:
         click.echo("\nby month:")
         for month, n in thread.by_month:
             click.echo(f"  {month}  {'█' * max(1 if n else 0, round(20 * n / peak)):<20} {n}")
+
+
+def _check_listen(host: str, port: int) -> None:
+    """Refuse at once (exit 2, one line) an address the server could not listen on."""
+    import socket
+
+    from papersift.errors import UsageError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -274,3 +274,20 @@ def test_request_size_limit(settings: Any) -> None:
 def test_xss_paper_comes_back_as_plain_data(client: TestClient) -> None:
     body = client.get(f"/api/v1/papers/{XSS_ID}").json()
     assert body["title"] == XSS_TITLE
+
+
+def test_daily_cursor_keeps_its_period_when_a_newer_day_arrives(client: TestClient) -> None:
+    first = client.get("/api/v1/daily", params={"limit": 5}).json()
+    assert first["start"] == "2026-07-03" and first["next_cursor"]
+    from tests.web.conftest import xss_record
+
+    newer = xss_record().replace(b"2607.99999", b"2607.99997").replace(b"2026-07-03", b"2026-07-05")
+    auth = {"Authorization": "Bearer s3cret-token"}
+    ingested = client.post("/api/v1/admin/ingest?name=n.jsonl", content=newer, headers=auth)
+    assert ingested.status_code == 200 and ingested.json()["new"] == 1
+    assert client.get("/api/v1/daily").json()["start"] == "2026-07-05"  # the latest day moved
+    second = client.get("/api/v1/daily", params={"limit": 5, "cursor": first["next_cursor"]})
+    body = second.json()
+    assert body["start"] == "2026-07-03" and body["offset"] == 5  # the cursor's period stays
+    ids = {i["paper"]["id"] for i in first["items"]} & {i["paper"]["id"] for i in body["items"]}
+    assert not ids

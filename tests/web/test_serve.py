@@ -60,3 +60,22 @@ def test_serve_answers_pages_and_api(sample_store: Path, tmp_path: Path, workers
     text = out.decode()
     assert f"open http://localhost:{port}/" in text  # the URL is printed
     assert "Traceback" not in text
+
+
+def test_serve_refuses_a_busy_port_in_one_line(sample_store: Path, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        command = [sys.executable, "-m", "papersift", "serve", "--port", str(port)]
+        result = subprocess.run(
+            [*command, "--db", str(tmp_path / "s.sqlite3")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2, result
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Traceback" not in result.stderr and "open http" not in result.stdout

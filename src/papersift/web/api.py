@@ -19,7 +19,7 @@ from papersift.errors import ForbiddenError, UsageError
 from papersift.model import Listing
 from papersift.radar import Radar
 from papersift.sources.base import Input
-from papersift.web.deps import decode_cursor, encode_cursor, radar
+from papersift.web.deps import decode_cursor, encode_cursor, radar, read_cursor
 from papersift.web.errors import WebError
 from papersift.web.render import json_response
 
@@ -148,12 +148,15 @@ async def daily(
     """The papers listed in the period holding `date`, trending (upvotes and saves with time
     decay) or newest first; `previous`/`next` name a day of the neighbouring periods."""
     scope = f"daily|{period}|{date}|{sort}"
-    offset = decode_cursor(cursor, scope)
-    listing = radar.listing(period, date, sort, offset=offset, limit=limit)
+    offset, pinned = read_cursor(cursor, scope)
+    # without a date the period is the latest one; the cursor keeps the day it resolved to,
+    # so the next pages stay in that period even if a newer day arrives meanwhile
+    day = date or pinned
+    listing = radar.listing(period, day, sort, offset=offset, limit=limit)
     body = listing_dict(listing)
-    # the cursor pins the period even when date was left to default
-    pinned = f"daily|{period}|{date}|{sort}"
-    body["next_cursor"] = encode_cursor(offset + limit, pinned) if listing.has_more else None
+    more = listing.has_more
+    next_cursor = encode_cursor(offset + limit, scope, pin=listing.anchor) if more else None
+    body["next_cursor"] = next_cursor
     return json_response(body)
 
 
