@@ -3,6 +3,7 @@
     .venv/bin/python bench/relevance.py           # the table: NDCG@20 and MAP per facet, overall
     .venv/bin/python bench/relevance.py --sweep   # also: RRF k and weights, BM25 field weights,
                                                   # stemming
+    .venv/bin/python bench/relevance.py --db postgresql://user@host/postgres   # on PostgreSQL
 
 Each CSFCube query is a paper; its candidate pool (~250 papers) is graded 0-3 per facet
 (background, method, result). Every method ranks the pool given the query paper's title and
@@ -43,6 +44,7 @@ from papersift.config import Settings
 from papersift.radar import Radar
 from papersift.search import hybrid
 from papersift.sources.base import Input
+from pgdb import Postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "csfcube-faceted-qbe"
@@ -261,15 +263,28 @@ def print_table(rows: dict[str, dict[str, tuple[float, float]]], title: str) -> 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sweep", action="store_true", help="also tune fusion and BM25")
+    parser.add_argument(
+        "--db", metavar="URL", help="a PostgreSQL server (postgresql://…): run on a new database"
+    )
     args = parser.parse_args(argv)
+    pg = Postgres(args.db) if args.db else None
+    try:
+        _main(args, pg)
+    finally:
+        if pg:
+            pg.drop()
 
+
+def _main(args: argparse.Namespace, pg: Postgres | None) -> None:
     from papersift.search.embed import paper_text
 
     papers, judgments = load_papers(), load_judgments()
     queries = sorted({q for facet in FACETS for q in judgments[facet]})
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Radar.open(Settings(home=Path(tmp), db=f"{tmp}/csfcube.sqlite3")) as radar,
+        Radar.open(
+            Settings(home=Path(tmp), db=pg.url if pg else f"{tmp}/csfcube.sqlite3")
+        ) as radar,
     ):
         start = time.perf_counter()
         to_pid = build_store(radar, papers)
@@ -320,7 +335,7 @@ def main(argv: list[str] | None = None) -> None:
             f"CSFCube, {len(papers):,} papers, query = title + abstract, pool ranked at "
             f"limit {LIMIT:,}",
         )
-        if args.sweep:
+        if args.sweep and not pg:
             sweep(radar, queries, text, to_pid, judgments, rankings)
     print(f"\n{time.strftime('%Y-%m-%d %H:%M')} · python {sys.version.split()[0]}")
 

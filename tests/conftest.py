@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,60 @@ from papersift.sources.base import Input
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
+BACKENDS = ("sqlite", "pg", "pgvector")  # SQLite; PostgreSQL 15 without pgvector; 16 with it
+
+
+class Clusters:
+    """The PostgreSQL clusters of this test process, started on first use (tests.pgcluster)."""
+
+    def __init__(self) -> None:
+        self._running: dict[str, Any] = {}
+
+    def get(self, backend: str) -> Any:
+        from tests.pgcluster import DEBIAN_BIN, Cluster, pgserver_bin
+
+        if backend not in self._running:
+            cluster = Cluster(DEBIAN_BIN if backend == "pg" else pgserver_bin(), backend)
+            assert cluster.has_pgvector() == (backend == "pgvector"), backend
+            self._running[backend] = cluster
+        return self._running[backend]
+
+    def stop(self) -> None:
+        for cluster in self._running.values():
+            cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def clusters() -> Iterator[Clusters]:
+    running = Clusters()
+    yield running
+    running.stop()
+
+
+@contextmanager
+def backend_target(backend: str, folder: Path, clusters: Clusters) -> Iterator[str]:
+    """A new empty store of ``backend``: a SQLite path in ``folder``, or a new database."""
+    if backend == "sqlite":
+        yield str(folder / "store.sqlite3")
+        return
+    cluster = clusters.get(backend)
+    url = cluster.database()
+    yield url
+    cluster.drop(url)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_db(request: pytest.FixtureRequest, tmp_path: Path, clusters: Clusters) -> Iterator[str]:
+    """A new empty store on each backend in turn: where it is (``--db``)."""
+    with backend_target(request.param, tmp_path, clusters) as target:
+        yield target
+
+
+@pytest.fixture
+def backend_radar(tmp_path: Path, backend_db: str) -> Iterator[Radar]:
+    """A radar over a new store, on each backend in turn."""
+    with Radar.open(Settings(home=tmp_path, db=backend_db)) as r:
+        yield r
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +117,7 @@ def dump_store(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 class Cli:
     """Runs the real command line in-process against one store."""
 
-    def __init__(self, db: Path, home: Path) -> None:
+    def __init__(self, db: Path | str, home: Path) -> None:
         self.db = db
         self.home = home
         self.runner = CliRunner()

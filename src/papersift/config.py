@@ -29,7 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("home", "data directory (the default store lives here); env PAPERSIFT_HOME"),
     Setting(
         "db",
-        "store location: a SQLite file path; env PAPERSIFT_DB (default: HOME/papersift.sqlite3)",
+        "store location: a SQLite file path or a postgresql:// URL; env PAPERSIFT_DB "
+        "(default: HOME/papersift.sqlite3)",
     ),
     Setting("arxiv_api_url", "arXiv API base URL; env PAPERSIFT_ARXIV_API_URL"),
     Setting("arxiv_rss_url", "arXiv RSS/Atom listing base URL; env PAPERSIFT_ARXIV_RSS_URL"),

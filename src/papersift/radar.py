@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from papersift.search.hybrid import Semantic
     from papersift.search.indexing import EmbeddingSearch, IndexReport, Progress
     from papersift.sources.fetch import Fetcher, Page
+    from papersift.store.transfer import TransferReport
     from papersift.understand import Extractor
     from papersift.understand.build import CardReport
 
@@ -70,7 +71,7 @@ class Radar:
 
     @classmethod
     def open(cls, settings: Settings) -> Self:
-        return cls(open_store(settings.db), settings)
+        return cls(open_store(settings.db, home=settings.home), settings)
 
     def close(self) -> None:
         if self._fetcher is not None:
@@ -1157,6 +1158,24 @@ class Radar:
             site_url=self._base_url(),
             entries=entries,
         )
+
+    # --- pg (moving a store between backends) ---------------------------------------------------
+    def migrate_to(
+        self, target: str, *, progress: Callable[[str, int], None] | None = None
+    ) -> TransferReport:
+        """Copy this whole store - every table: papers, records, keys, state, embeddings … -
+        into the empty store at ``target`` (a ``postgresql://`` URL, or a SQLite path), in one
+        transaction, with every table's row count checked. ``progress`` gets (table, rows)."""
+        from papersift.store.transfer import copy_store
+
+        if str(target) == self.store.location:
+            raise UsageError("the target is this store itself")
+        home = self.settings.home if self.settings else None
+        destination = open_store(target, home=home)
+        try:
+            return copy_store(self.store, destination, progress=progress)
+        finally:
+            destination.close()
 
 
 def _is_id(line: str) -> bool:

@@ -14,7 +14,7 @@ import pytest
 
 from papersift.config import Settings
 from papersift.radar import Radar
-from tests.conftest import DATA, ingest
+from tests.conftest import BACKENDS, DATA, Clusters, backend_target, ingest
 
 SEEDS = DATA / "seeds"
 SEED_FILES = ("hf-papers-page-a.txt", "digest-title-pdf-summary.txt", "abstracts-a.txt")
@@ -28,12 +28,17 @@ def seed_labels() -> list[dict[str, Any]]:
         return [json.loads(line) for line in stream if line.strip()]
 
 
-@pytest.fixture(scope="session")
-def keyword_radar(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Radar]:
+@pytest.fixture(scope="session", params=BACKENDS)
+def keyword_radar(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, clusters: Clusters
+) -> Iterator[Radar]:
     """A store with the three seed listings and one month of the real corpus (~2,000 papers),
-    no embeddings. Read-only: tests must not change it."""
+    no embeddings, on each backend in turn. Read-only: tests must not change it."""
     home = tmp_path_factory.mktemp("keyword")
-    with Radar.open(Settings(home=home, db=str(home / "store.sqlite3"))) as radar:
+    with (
+        backend_target(request.param, home, clusters) as target,
+        Radar.open(Settings(home=home, db=target)) as radar,
+    ):
         reports = ingest(radar, *(SEEDS / name for name in SEED_FILES), CORPUS_MONTH)
         assert all(r.ok for r in reports)
         yield radar
@@ -75,22 +80,37 @@ def embedded_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _embedded_vectors(tmp_path_factory)
 
 
-def embedded_copy(home: Path, vectors: Path) -> Radar:
-    """A new store in ``home`` with the EMBEDDED_FILES papers and their vectors (no model run).
-    The caller closes it."""
+def embedded_copy(home: Path, vectors: Path, db: str | None = None) -> Radar:
+    """A new store in ``home`` (or at ``db``) with the EMBEDDED_FILES papers and their vectors
+    (no model run). The caller closes it."""
     from papersift.search.indexing import load_vectors
 
-    radar = Radar.open(Settings(home=home, db=str(home / "store.sqlite3")))
+    radar = Radar.open(Settings(home=home, db=db or str(home / "store.sqlite3")))
     ingest(radar, *(SEEDS / name for name in EMBEDDED_FILES))
     assert load_vectors(radar.store, radar.embeddings().model_id, vectors) == 86
     return radar
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", params=BACKENDS)
 def embedded_radar(
-    tmp_path_factory: pytest.TempPathFactory, embedded_vectors: Path
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    embedded_vectors: Path,
+    clusters: Clusters,
 ) -> Iterator[Radar]:
-    """86 real seed papers (the Hugging Face page and the abstract-only list), all embedded.
-    Read-only: tests must not change it (use ``embedded_copy`` for a store to change)."""
-    with embedded_copy(tmp_path_factory.mktemp("embedded"), embedded_vectors) as radar:
+    """86 real seed papers (the Hugging Face page and the abstract-only list), all embedded, on
+    each backend in turn. Read-only: tests must not change it (``embedded_copy`` makes one to
+    change)."""
+    home = tmp_path_factory.mktemp("embedded")
+    with (
+        backend_target(request.param, home, clusters) as target,
+        embedded_copy(home, embedded_vectors, target) as radar,
+    ):
+        yield radar
+
+
+@pytest.fixture
+def embedded_any(tmp_path: Path, embedded_vectors: Path, backend_db: str) -> Iterator[Radar]:
+    """A new store with the 86 embedded seed papers, on each backend in turn (to change)."""
+    with embedded_copy(tmp_path, embedded_vectors, backend_db) as radar:
         yield radar

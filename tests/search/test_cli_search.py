@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,7 @@ from tests.search.test_hybrid import ADVERSARIAL
 @pytest.fixture(scope="module")
 def kcli(keyword_radar: Radar, tmp_path_factory: pytest.TempPathFactory) -> Cli:
     """The command line on the shared keyword store (read only)."""
-    return Cli(Path(keyword_radar.store.location), tmp_path_factory.mktemp("home"))
+    return Cli(keyword_radar.store.location, tmp_path_factory.mktemp("home"))
 
 
 @pytest.mark.parametrize("text", ADVERSARIAL)

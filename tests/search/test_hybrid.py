@@ -323,6 +323,18 @@ def test_adversarial_queries_never_raise_with_the_model(embedded_radar: Radar, m
     assert long_text.mode == mode and len(long_text.hits) == 5
 
 
+def test_a_limit_of_ten_thousand_ranks_the_whole_pool(embedded_radar: Radar) -> None:
+    """Evaluation tools rank whole pools: every embedded paper comes back, once, in order."""
+    for mode in ("hybrid", "semantic"):
+        result = embedded_radar.search("language models", mode=mode, limit=10_000)
+        found = [h.id for h in result.hits]
+        assert len(found) == len(set(found)) == 86, mode
+        scores = [h.score for h in result.hits]
+        assert scores == sorted(scores, reverse=True)
+    similar = embedded_radar.similar(result.hits[0].id, limit=10_000)
+    assert len(similar) == 85
+
+
 def test_known_items_come_first_in_the_default_mode(embedded_radar: Radar) -> None:
     """A paper's exact title (any case) finds it first in hybrid search, pinned (titles cut
     short: test_meaning_finds_papers_by_their_title_words)."""

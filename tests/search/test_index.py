@@ -27,7 +27,8 @@ def _five(radar: Radar) -> None:
     assert report.new == 5
 
 
-def test_index_embeds_only_what_changed(radar: Radar) -> None:
+def test_index_embeds_only_what_changed(backend_radar: Radar) -> None:
+    radar = backend_radar
     _five(radar)
     assert radar.index_status() == (0, 5)
     before = _computed()
@@ -63,7 +64,8 @@ def test_index_embeds_only_what_changed(radar: Radar) -> None:
     assert _computed() - before == 7
 
 
-def test_stale_paper_with_the_same_text_keeps_its_vector(radar: Radar) -> None:
+def test_stale_paper_with_the_same_text_keeps_its_vector(backend_radar: Radar) -> None:
+    radar = backend_radar
     _five(radar)
     radar.index()
     paper = next(iter(radar.papers()))
@@ -78,7 +80,8 @@ def test_stale_paper_with_the_same_text_keeps_its_vector(radar: Radar) -> None:
     assert radar.index_status() == (5, 0)
 
 
-def test_an_interrupted_index_keeps_finished_batches(radar: Radar) -> None:
+def test_an_interrupted_index_keeps_finished_batches(backend_radar: Radar) -> None:
+    radar = backend_radar
     _five(radar)
     calls = []
 
@@ -121,34 +124,28 @@ def test_demo_leaves_the_sample_searchable_by_meaning(cli: Cli, tmp_path: Path) 
         assert hits.hits and not hits.partial
 
 
-def test_deleted_papers_take_their_vectors_along(tmp_path: Path, embedded_vectors: Path) -> None:
-    from tests.search.conftest import embedded_copy
-
-    with embedded_copy(tmp_path, embedded_vectors) as radar:
-        papers = list(radar.papers())
-        loser, winner = papers[0], papers[1]
-        semantic = radar.embeddings()
-        assert semantic.vector_of(loser.id) is not None
-        found = [pid for pid, _ in semantic.search(semantic.vector_of(loser.id), 3)]
-        assert found[0] == loser.id
-        with radar.store.atomic():
-            radar.store.fold(loser.id, winner.id)
-        assert radar.index_status() == (85, 0)
-        found = [pid for pid, _ in semantic.search(semantic.index().vector_of(winner.id), 86)]
-        assert loser.id not in found and len(found) == 85
-        assert semantic.vector_of(loser.id) is None
+def test_deleted_papers_take_their_vectors_along(embedded_any: Radar) -> None:
+    radar = embedded_any
+    papers = list(radar.papers())
+    loser, winner = papers[0], papers[1]
+    semantic = radar.embeddings()
+    assert semantic.vector_of(loser.id) is not None
+    found = [pid for pid, _ in semantic.search(semantic.vector_of(loser.id), 3)]
+    assert found[0] == loser.id
+    with radar.store.atomic():
+        radar.store.fold(loser.id, winner.id)
+    assert radar.index_status() == (85, 0)
+    found = [pid for pid, _ in semantic.search(semantic.index().vector_of(winner.id), 86)]
+    assert loser.id not in found and len(found) == 85
+    assert semantic.vector_of(loser.id) is None
 
 
-def test_search_says_results_are_partial_until_indexed(
-    tmp_path: Path, embedded_vectors: Path
-) -> None:
-    from tests.search.conftest import embedded_copy
-
-    with embedded_copy(tmp_path, embedded_vectors) as radar:
-        ingest(radar, SEEDS / "digest-title-pdf-summary.txt")  # 50 more, not embedded
-        assert radar.index_status() == (86, 50)
-        result = radar.search("retrieval augmented generation", mode="semantic")
-        assert result.partial and result.pending == 50
+def test_search_says_results_are_partial_until_indexed(embedded_any: Radar) -> None:
+    radar = embedded_any
+    ingest(radar, SEEDS / "digest-title-pdf-summary.txt")  # 50 more, not embedded
+    assert radar.index_status() == (86, 50)
+    result = radar.search("retrieval augmented generation", mode="semantic")
+    assert result.partial and result.pending == 50
 
 
 def test_progress_bar_shows_counts_rate_and_eta(capsys: pytest.CaptureFixture[str]) -> None:

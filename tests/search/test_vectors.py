@@ -24,10 +24,14 @@ def _index(radar: Radar, folder: Path | None = None) -> VectorIndex:
     return VectorIndex(radar.store, radar.embeddings().model_id, 384, folder=folder)
 
 
-def test_exact_search_is_brute_force_cosine(embedded_radar: Radar) -> None:
+@pytest.mark.parametrize("chunk", [20_000, 7])
+def test_exact_search_is_brute_force_cosine(
+    embedded_radar: Radar, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vectors, "LOAD_CHUNK", chunk)  # loaded in one go, or in 13 pieces
     ids, matrix = _all(embedded_radar)
     index = _index(embedded_radar)
-    assert len(index) == 86
+    assert len(index) == 86 and index._matrix.shape == (86, 384)
     for probe in (0, 17, 85):
         scores = matrix @ matrix[probe]
         expected = [ids[i] for i in np.argsort(-scores, kind="stable")[:10]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,9 +17,9 @@ from papersift.store.protocol import Holder, NewPaper
 from papersift.store.sqlite import SqliteStore, migrations
 
 
-@pytest.fixture(params=["sqlite"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(tmp_path / "contract.sqlite3")
+@pytest.fixture
+def store(backend_db: str, tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(backend_db, home=tmp_path)
     yield opened
     opened.close()
 
@@ -125,3 +126,36 @@ def test_a_file_that_is_no_database_is_a_clear_error(tmp_path: Path) -> None:
 
 def _as_kwargs(paper: object) -> dict[str, object]:
     return {name: getattr(paper, name) for name in paper.__slots__}  # type: ignore[attr-defined]
+
+
+def test_day_listings_follow_the_papers(store: Store) -> None:
+    """paper_days (0005_listings) is kept in step with papers on every backend."""
+    from papersift.store.listings import DayEntry
+
+    def listed(arxiv_id: str, days: tuple[str, ...], ref: str) -> NewPaper:
+        base = _new(arxiv_id, f"Paper {arxiv_id}", ref)
+        record = dataclasses.replace(base.record, listed=days, upvotes=3)
+        provenance = dataclasses.replace(base.provenance, record_hash=merge.record_hash(record))
+        paper = merge.merge(arxiv_id, [(record, provenance)])
+        return NewPaper(paper, base.keys, record, provenance)
+
+    a = listed("2501.00001", ("2026-11-20", "2026-11-23"), "line 1")
+    b = listed("2501.00002", ("2026-11-23",), "line 2")
+    with store.atomic():
+        store.add_papers([a, b])
+    assert store.listed_between("2026-11-23", "2026-11-23") == [
+        DayEntry("2501.00001", "2026-11-23", 3, "2026-11-20"),
+        DayEntry("2501.00002", "2026-11-23", 3, "2026-11-23"),
+    ]
+    assert store.listed_between("2026-11-19", "2026-11-21") == [
+        DayEntry("2501.00001", "2026-11-20", 3, "2026-11-20")
+    ]
+    assert store.listing_neighbours("2026-11-21", "2026-11-22") == ("2026-11-20", "2026-11-23")
+    assert store.listing_last_day() == "2026-11-23"
+    assert store.listing_last_day(until="2026-11-22") == "2026-11-20"
+    with store.atomic():
+        store.save_paper(dataclasses.replace(b.paper, upvotes=9), [])
+        store.fold("2501.00001", "2501.00002")
+    assert store.listed_between("2026-11-01", "2026-11-30") == [
+        DayEntry("2501.00002", "2026-11-23", 9, "2026-11-23")
+    ]

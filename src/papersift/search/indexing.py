@@ -66,9 +66,9 @@ class IndexReport:
         }
 
 
-def vectors_folder(store: Store) -> Path:
-    """Where derived vector files (the HNSW graph) live: beside the store file."""
-    return Path(f"{store.location}.vectors")
+def vectors_folder(store: Store) -> Path | None:
+    """Where derived vector files (the HNSW graph) live: beside a store file (the store says)."""
+    return store.vector_folder()
 
 
 def index_papers(
@@ -99,6 +99,15 @@ def index_papers(
             for j, i in enumerate(work)
         ]
         with store.atomic():
+            # a text changed since it was read (a concurrent ingest) is left for the next run:
+            # checked under the write lock, so no vector is stored as current for old text
+            current = {
+                p.id: content_hash(paper_text(p.title, p.abstract))
+                for p in store.get_many([t.paper_id for t in todo])
+            }
+            rows = [row for row in rows if current.get(row[0]) == row[1]]
+            read = {t.paper_id: h for t, h in zip(todo, hashes, strict=True)}
+            same = [pid for pid in same if current.get(pid) == read[pid]]
             store.put_embeddings(model, rows)
             store.keep_embeddings(model, same)
         embedded += len(work)
@@ -120,8 +129,11 @@ def sync_ann(store: Store, model: str) -> bool:
     """Build or extend the HNSW graph of a large store (nothing to do for a small one)."""
     from papersift.search.vectors import ANN_MIN
 
+    folder = vectors_folder(store)
+    if folder is None or store.native_nearest(model):  # no graph files / the database searches
+        return False
     embedded, _ = store.embedding_counts(model)
-    if embedded < ANN_MIN and not vectors_folder(store).exists():
+    if embedded < ANN_MIN and not folder.exists():
         return False
     return shared_index(store, model).save_ann()
 
@@ -177,12 +189,23 @@ class EmbeddingSearch:
         return self._index
 
     def vector_of(self, paper_id: str) -> Any | None:
+        if self.store.native_nearest(self.model_id):  # the database holds them: ask it
+            import numpy as np
+
+            found = self.store.embeddings_of(self.model_id, [paper_id]).get(paper_id)
+            return None if found is None else np.frombuffer(found, dtype="<f4").copy()
         index = self._index or self.index()
         return index.vector_of(paper_id)
 
     def search(
         self, vector: Any, k: int, allowed: Collection[str] | None = None
     ) -> list[tuple[str, float]]:
+        import numpy as np
+
+        query = np.asarray(vector, dtype="<f4").reshape(DIM).tobytes()
+        native = self.store.nearest(self.model_id, query, k, allowed)
+        if native is not None:  # the database searched its own index (pgvector)
+            return native
         return self.index().search(vector, k, allowed)
 
 

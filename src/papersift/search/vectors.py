@@ -49,6 +49,7 @@ ANN_EF_SEARCH = 256  # recall@10 0.9995 at 60k in bench/vectors.py (128: 0.993)
 ANN_MAX_FETCH = 2000
 ANN_REBUILD = 0.2  # rebuild when this share of the graph's vectors is replaced or deleted
 ANN_VERSION = 1  # of the files' layout
+LOAD_CHUNK = 20_000  # vectors read from the store at a time
 
 
 class VectorIndex:
@@ -105,6 +106,10 @@ class VectorIndex:
                     self._remove(paper_id)
             self._change = change
         if seq != self._seq:
+            if not self._ids:  # the first load: room for every vector at once, no regrowing
+                count = store.embedding_counts(self.model)[0]
+                if count > self._matrix.shape[0]:
+                    self._matrix = np.zeros((count, self.dim), dtype=np.float32)
             ids: list[str] = []
             seqs: list[int] = []
             blobs: list[bytes] = []
@@ -112,14 +117,22 @@ class VectorIndex:
                 seqs.append(row_seq)
                 ids.append(paper_id)
                 blobs.append(blob)
-            if ids:
-                vectors = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(ids), self.dim)
-                self._upsert(ids, seqs, vectors)
-                self._seq = max(self._seq, seqs[-1])
+                if len(ids) == LOAD_CHUNK:  # in chunks: memory stays near the matrix's own
+                    self._upsert_blobs(ids, seqs, blobs)
+                    ids, seqs, blobs = [], [], []
+            self._upsert_blobs(ids, seqs, blobs)
             self._seq = max(self._seq, seq)
         if self._ann is None and self.folder is not None and len(self) >= ANN_MIN:
             self._load_ann()
         return True
+
+    def _upsert_blobs(self, ids: list[str], seqs: list[int], blobs: list[bytes]) -> None:
+        import numpy as np
+
+        if ids:
+            vectors = np.frombuffer(b"".join(blobs), dtype="<f4").reshape(len(ids), self.dim)
+            self._upsert(ids, seqs, vectors)
+            self._seq = max(self._seq, seqs[-1])
 
     def _upsert(self, ids: list[str], seqs: list[int], vectors: Matrix) -> None:
         import numpy as np

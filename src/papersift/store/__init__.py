@@ -7,13 +7,14 @@ from pathlib import Path
 from papersift.store.protocol import Store
 
 
-def open_store(target: str | Path) -> Store:
-    """Open (creating and migrating if needed) the store at ``target``: a SQLite file path."""
+def open_store(target: str | Path, *, home: Path | None = None) -> Store:
+    """Open (creating and migrating if needed) the store at ``target``: a SQLite file path, or
+    a ``postgresql://`` URL. ``home`` is where a server store keeps derived files (vectors)."""
     text = str(target)
     if text.startswith(("postgresql://", "postgres://")):
-        from papersift.errors import ConfigError
+        from papersift.store.postgres import PostgresStore
 
-        raise ConfigError("the PostgreSQL backend is not available yet; use a SQLite path")
+        return PostgresStore(text, home=home)
     from papersift.store.sqlite import SqliteStore
 
     return SqliteStore(Path(text))

@@ -11,7 +11,9 @@ from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store.accounts import AccountStore
 from papersift.store.cards import CardStore
 from papersift.store.listings import ListingStore
+from papersift.store.nearest import NearestStore
 from papersift.store.topics import TopicStore
+from papersift.store.transfer import TransferStore
 
 IdentityKey = tuple[str, str]
 
@@ -46,7 +48,9 @@ class EmbeddingTodo(NamedTuple):
     content_hash: str | None
 
 
-class Store(ListingStore, CardStore, TopicStore, AccountStore, Protocol):
+class Store(
+    NearestStore, TransferStore, ListingStore, CardStore, TopicStore, AccountStore, Protocol
+):
     """A durable home for papers and the records they were merged from."""
 
     location: str

@@ -18,7 +18,9 @@ from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPape
 from papersift.store.sqlite_accounts import AccountsSQLite
 from papersift.store.sqlite_cards import CardsSQLite
 from papersift.store.sqlite_listings import ListingsSQLite
+from papersift.store.sqlite_nearest import NearestSQLite
 from papersift.store.sqlite_topics import TopicsSQLite
+from papersift.store.sqlite_transfer import TransferSQLite
 
 _PAPER_COLUMNS = (
     "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
@@ -56,7 +58,9 @@ def split_statements(script: str) -> list[str]:
     return statements
 
 
-class SqliteStore(ListingsSQLite, CardsSQLite, TopicsSQLite, AccountsSQLite):
+class SqliteStore(
+    NearestSQLite, TransferSQLite, ListingsSQLite, CardsSQLite, TopicsSQLite, AccountsSQLite
+):
     """:class:`~papersift.store.protocol.Store` on a SQLite file."""
 
     def __init__(self, path: Path) -> None:

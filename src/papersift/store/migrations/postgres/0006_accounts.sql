@@ -1,5 +1,4 @@
--- Accounts (issue 5), as in the SQLite store (sqlite/0006_accounts.sql; flags stay INTEGER 0/1
--- so the same SQL serves both): users, sessions, password resets, sign-in attempts; each user's library,
+-- Accounts (issue 5; as the SQLite migration of the same name, flags kept as 0/1 integers): users, sessions, password resets, sign-in attempts; each user's library,
 -- tags and preferences; digest subscriptions, the ledger of digests sent, and the papers each
 -- subscription has delivered (never twice). Every row below a user carries user_id, and every
 -- query the store runs on them names it: no user reaches another's rows by guessing an id.
