@@ -327,3 +327,26 @@ def test_passwords_never_stored_or_logged_through_the_web(
     stored = repr(dump_store(Path(settings.db)))
     for secret in (PASSWORD, "Wr0ng-guess!", session):
         assert secret and secret not in stored and secret not in caplog.text
+
+
+def test_follow_a_topic_thread(client: TestClient) -> None:
+    radar = client.app.state.radar  # type: ignore[attr-defined]
+    radar.build_topics(full=True)
+    topic = radar.paper_topic("2606.31145")
+    anonymous = TestClient(client.app, raise_server_exceptions=False)
+    assert "data-follow" not in anonymous.get(f"/topics/{topic.id}").text
+    token = _signup(client, "ada@example.org")
+    page = client.get(f"/topics/{topic.id}")
+    assert "data-follow" in page.text
+    assert client.post("/recommendations/follow", data={"topic": str(topic.id)}).status_code == 403
+    followed = client.post(
+        "/recommendations/follow",
+        data={"topic": str(topic.id), "csrf": token},
+        follow_redirects=False,
+    )
+    assert followed.status_code == 303
+    assert radar.preferences(radar.user("ada@example.org")).topics == (str(topic.id),)
+    recs = client.get("/recommendations")
+    assert f"your topic “{topic.label}”" in recs.text.replace("&#34;", '"')
+    missing = client.post("/recommendations/follow", data={"topic": "99999", "csrf": token})
+    assert missing.status_code == 404

@@ -217,3 +217,23 @@ def test_signin_wrong_password_and_signout(account_tab: Tab) -> None:
     page.wait_for_url(re.compile(r"/library$"))
     # only the failed POST's 401 may show in the console, nothing else
     assert all("401" in p for p in tab.problems), tab.problems
+
+
+def test_follow_a_topic_in_local_mode(tab: Tab) -> None:
+    """`serve` on loopback: no sign-in; a fresh browser's first form gets its CSRF token from
+    the page's script (the page itself set no cookie)."""
+    page = tab.page
+    tab.go("/topics")
+    page.locator("[data-topics] tbody tr a").first.click()
+    page.wait_for_url(re.compile(r"/topics/\d+$"))
+    label = page.locator("h1").inner_text()
+    follow = page.locator("[data-follow]")
+    expect(
+        page.locator("form[action='/recommendations/follow'] input[name=csrf]")
+    ).not_to_have_value("")
+    follow.click()
+    page.wait_for_url(re.compile(r"/recommendations$"))
+    picks = page.locator("[data-reason]", has_text=f"your topic “{label}”")
+    expect(picks.first).to_be_visible()  # (other tests of this server may have saved papers)
+    tab.shot("acc-06-follow-topic")
+    assert tab.problems == []

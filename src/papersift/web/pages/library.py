@@ -7,6 +7,7 @@ user's library or subscriptions by changing an id. Unsafe requests need the CSRF
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, UploadFile
@@ -208,6 +209,23 @@ async def preferences_change(
             topics=_words(topics),
         ),
     )
+    return web.finish(request, RedirectResponse("/recommendations", status_code=303))
+
+
+@router.post("/recommendations/follow", include_in_schema=False)
+async def follow_topic(
+    request: Request,
+    radar: RadarDep,
+    topic: Annotated[int, Form(ge=0)],
+    csrf: Short = "",
+) -> Response:
+    """Follow a topic thread: it stands in the recommendations like papers in the library."""
+    await web.check_csrf(request, csrf)
+    user = web.require_user(request)
+    radar.topic(topic, limit=1)  # a thread that exists (TopicNotFoundError: 404)
+    prefs = radar.preferences(user)
+    if str(topic) not in prefs.topics:
+        radar.set_preferences(user, replace(prefs, topics=(*prefs.topics, str(topic))))
     return web.finish(request, RedirectResponse("/recommendations", status_code=303))
 
 

@@ -58,7 +58,8 @@
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)));
   }
   function loadAccount() {
-    if (!document.querySelector("[data-save]")) return;
+    const blank = document.querySelectorAll("input[name=csrf]:not([value]), input[name=csrf][value='']");
+    if (!document.querySelector("[data-save]") && !blank.length) return;
     getJSON("/api/v1/library/ids")
       .then((library) => {
         if (!library.signed_in) return null;
@@ -70,7 +71,8 @@
         }
         return getJSON("/api/v1/session").then((session) => {
           account = { ids: new Set(library.ids), csrf: session.csrf_token };
-          showSaved(document);
+          blank.forEach((input) => { input.value = session.csrf_token; });  // forms of pages
+          showSaved(document);  // that set no cookie: the token of the one just set
         });
       })
       .catch(() => { /* the browser's own list stays */ });
