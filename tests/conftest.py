@@ -103,6 +103,32 @@ def ingest_text(radar: Radar, name: str, text: str | bytes, format: str | None =
     return next(iter(radar.ingest([Input.from_bytes(name, data)], format=format)))
 
 
+def shared_vectors(
+    tmp_path_factory: pytest.TempPathFactory, folder: str, files: tuple[str, ...], count: int
+) -> Path:
+    """The vectors of the seed ``files``' papers, computed once for the whole test run (the
+    pytest-xdist workers share them through a file lock under ``folder``): the real model is
+    slow. ``count`` is how many papers they must embed."""
+    import fcntl
+
+    from papersift.search.indexing import save_vectors
+
+    shared = tmp_path_factory.getbasetemp().parent / folder
+    shared.mkdir(exist_ok=True)
+    target = shared / "vectors.npz"
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.exists():
+            home = shared / "store"
+            with Radar.open(Settings(home=home, db=str(home / "store.sqlite3"))) as radar:
+                ingest(radar, *(DATA / "seeds" / name for name in files))
+                report = radar.index()
+                assert report.embedded == count
+                save_vectors(radar.store, report.model, shared / "partial.npz")
+            (shared / "partial.npz").replace(target)
+    return target
+
+
 def dump_store(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (but the change log and timestamps) - to prove nothing changed."""
     with sqlite3.connect(path) as db:

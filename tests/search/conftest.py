@@ -14,7 +14,7 @@ import pytest
 
 from papersift.config import Settings
 from papersift.radar import Radar
-from tests.conftest import BACKENDS, DATA, Clusters, backend_target, ingest
+from tests.conftest import BACKENDS, DATA, Clusters, backend_target, ingest, shared_vectors
 
 SEEDS = DATA / "seeds"
 SEED_FILES = ("hf-papers-page-a.txt", "digest-title-pdf-summary.txt", "abstracts-a.txt")
@@ -53,26 +53,8 @@ EMBEDDED_FILES = ("hf-papers-page-a.txt", "abstracts-a.txt")  # 86 real papers
 
 
 def _embedded_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The vectors of the EMBEDDED_FILES papers, computed once for the whole test run (the
-    pytest-xdist workers share them through a file lock): the model runs ~20 texts/s."""
-    import fcntl
-
-    from papersift.search.indexing import save_vectors
-
-    shared = tmp_path_factory.getbasetemp().parent / "papersift-embedded"
-    shared.mkdir(exist_ok=True)
-    target = shared / "vectors.npz"
-    with (shared / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not target.exists():
-            home = shared / "store"
-            with Radar.open(Settings(home=home, db=str(home / "store.sqlite3"))) as radar:
-                ingest(radar, *(SEEDS / name for name in EMBEDDED_FILES))
-                report = radar.index()
-                assert report.embedded == 86
-                save_vectors(radar.store, report.model, shared / "partial.npz")
-            (shared / "partial.npz").replace(target)
-    return target
+    """The vectors of the EMBEDDED_FILES papers (86), computed once per run."""
+    return shared_vectors(tmp_path_factory, "papersift-embedded", EMBEDDED_FILES, 86)
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from papersift.config import Settings
 from papersift.radar import Radar
-from tests.conftest import DATA, ingest
+from tests.conftest import DATA, ingest, shared_vectors
 
 SEEDS = DATA / "seeds"
 SEED_FILES = ("hf-papers-page-a.txt", "digest-title-pdf-summary.txt", "abstracts-a.txt")
@@ -19,24 +18,9 @@ SEED_COUNT = 136
 
 @pytest.fixture(scope="session")
 def seed_vectors(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The vectors of every seed paper, computed once for the whole run (pytest-xdist workers
-    share them through a file lock): the model runs ~15 texts/s."""
-    from papersift.search.indexing import save_vectors
-
-    shared = tmp_path_factory.getbasetemp().parent / "papersift-topics-seeds"
-    shared.mkdir(exist_ok=True)
-    target = shared / "vectors.npz"
-    with (shared / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not target.exists():
-            home = shared / "store"
-            with Radar.open(Settings(home=home, db=str(home / "store.sqlite3"))) as radar:
-                ingest(radar, *(SEEDS / name for name in SEED_FILES))
-                report = radar.index()
-                assert report.embedded == SEED_COUNT
-                save_vectors(radar.store, report.model, shared / "partial.npz")
-            (shared / "partial.npz").replace(target)
-    return target
+    """The vectors of every seed paper, computed once for the whole run: the model runs
+    ~15 texts/s."""
+    return shared_vectors(tmp_path_factory, "papersift-topics-seeds", SEED_FILES, SEED_COUNT)
 
 
 def seeded(home: Path, vectors: Path, files: tuple[str, ...] = SEED_FILES) -> Radar:

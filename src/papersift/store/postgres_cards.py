@@ -5,26 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from papersift.model import Links, SystemCard
+from papersift.model import SystemCard
 from papersift.store import codec
-from papersift.store.cards import CardTodo
-from papersift.store.postgres_base import PostgresBase
+from papersift.store.cards_sql import CardsSQL
+from papersift.store.dialect import PostgresSQL
 
 
-class CardsPostgres(PostgresBase):
-    def card_todo(self, extractor: str, limit: int, *, after: str = "") -> list[CardTodo]:
-        rows = self._all(
-            "SELECT p.id, p.title_raw, p.abstract_raw, p.links, c.content_hash, c.extractor "
-            "FROM papers p LEFT JOIN cards c ON c.paper_id = p.id "
-            "WHERE p.id > %s AND (c.paper_id IS NULL OR c.stale OR c.extractor <> %s) "
-            "ORDER BY p.id LIMIT %s",
-            (after, extractor, limit),
-        )
-        return [
-            CardTodo(pid, title, abstract, Links(**codec.loads(links)), digest, made_by)
-            for pid, title, abstract, links, digest, made_by in rows
-        ]
-
+class CardsPostgres(PostgresSQL, CardsSQL):
     def put_cards(self, cards: Sequence[SystemCard]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         self._many(
@@ -46,10 +33,6 @@ class CardsPostgres(PostgresBase):
                 [(list(paper_ids),)],
             )
 
-    def get_card(self, paper_id: str) -> SystemCard | None:
-        row = self._one("SELECT card FROM cards WHERE paper_id = %s", (paper_id,))
-        return SystemCard.from_dict(codec.loads(row[0])) if row else None
-
     def get_cards(self, paper_ids: Sequence[str]) -> dict[str, SystemCard]:
         if not paper_ids:
             return {}
@@ -58,11 +41,3 @@ class CardsPostgres(PostgresBase):
             (list(dict.fromkeys(paper_ids)),),
         )
         return {pid: SystemCard.from_dict(codec.loads(card)) for pid, card in rows}
-
-    def card_counts(self, extractor: str) -> tuple[int, int]:
-        papers, current = self._one(
-            "SELECT (SELECT count(*) FROM papers), "
-            "(SELECT count(*) FROM cards WHERE extractor = %s AND NOT stale)",
-            (extractor,),
-        )
-        return int(current), int(papers) - int(current)

@@ -7,27 +7,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from papersift.errors import StoreError
-from papersift.model import Links, SystemCard
+from papersift.model import SystemCard
 from papersift.store import codec
-from papersift.store.cards import CardTodo
+from papersift.store.cards_sql import CardsSQL
+from papersift.store.dialect import SQLiteSQL
 
 
-class CardsSQLite:
-    _db: sqlite3.Connection
-
-    def card_todo(self, extractor: str, limit: int, *, after: str = "") -> list[CardTodo]:
-        rows = self._db.execute(
-            "SELECT p.id, p.title_raw, p.abstract_raw, p.links, c.content_hash, c.extractor "
-            "FROM papers p LEFT JOIN cards c ON c.paper_id = p.id "
-            "WHERE p.id > ? AND (c.paper_id IS NULL OR c.stale OR c.extractor != ?) "
-            "ORDER BY p.id LIMIT ?",
-            (after, extractor, limit),
-        )
-        return [
-            CardTodo(pid, title, abstract, Links(**codec.loads(links)), digest, made_by)
-            for pid, title, abstract, links, digest, made_by in rows
-        ]
-
+class CardsSQLite(SQLiteSQL, CardsSQL):
     def put_cards(self, cards: Sequence[SystemCard]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         try:
@@ -57,10 +43,6 @@ class CardsSQLite:
             "UPDATE cards SET stale = 0 WHERE paper_id = ? AND stale", [(p,) for p in paper_ids]
         )
 
-    def get_card(self, paper_id: str) -> SystemCard | None:
-        row = self._db.execute("SELECT card FROM cards WHERE paper_id = ?", (paper_id,)).fetchone()
-        return SystemCard.from_dict(codec.loads(row[0])) if row else None
-
     def get_cards(self, paper_ids: Sequence[str]) -> dict[str, SystemCard]:
         found: dict[str, SystemCard] = {}
         ids = list(dict.fromkeys(paper_ids))
@@ -72,10 +54,3 @@ class CardsSQLite:
             ):
                 found[pid] = SystemCard.from_dict(codec.loads(card))
         return found
-
-    def card_counts(self, extractor: str) -> tuple[int, int]:
-        (papers,) = self._db.execute("SELECT count(*) FROM papers").fetchone()
-        (current,) = self._db.execute(
-            "SELECT count(*) FROM cards WHERE extractor = ? AND NOT stale", (extractor,)
-        ).fetchone()
-        return int(current), int(papers) - int(current)

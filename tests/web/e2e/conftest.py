@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,30 +43,38 @@ def server(sample_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     home = tmp_path_factory.mktemp("e2e")
     db = home / "store.sqlite3"
     shutil.copy(sample_store, db)
-    port = free_port()
+    env = {**os.environ, "PAPERSIFT_HOME": str(home)}
+    with running_server(db, home, free_port(), env) as url:
+        yield url
+
+
+@contextmanager
+def running_server(db: Path, home: Path, port: int, env: dict[str, str]) -> Iterator[str]:
+    """`papersift serve` on ``db`` (its log in ``home``) for the block; its base URL, once it
+    answers."""
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "papersift", "--db", str(db), "serve", "--port", str(port)],
         stdout=log,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "PAPERSIFT_HOME": str(home)},
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + READY_WAIT
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/api/v1/stats", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError(
-                "papersift serve did not start: " + (home / "server.log").read_text()
-            )
-        time.sleep(0.2)
     try:
+        deadline = time.monotonic() + READY_WAIT
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/api/v1/stats", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(
+                    "papersift serve did not start: " + (home / "server.log").read_text()
+                )
+            time.sleep(0.2)
         yield url
     finally:
         process.terminate()

@@ -9,8 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.accounts.smtp import SmtpServer, free_port
-from tests.web.e2e.conftest import READY_WAIT, Tab
+from tests.web.e2e.conftest import Tab, running_server
 
 
 @pytest.fixture(scope="module")
@@ -47,34 +45,8 @@ def accounts_server(
         "PAPERSIFT_SMTP_PORT": str(smtp.port),
         "PAPERSIFT_SMTP_SECURITY": "none",
     }
-    log = (home / "server.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "papersift", "--db", str(db), "serve", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    deadline = time.monotonic() + READY_WAIT
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/api/v1/stats", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise AssertionError("serve did not start: " + (home / "server.log").read_text())
-        time.sleep(0.2)
-    try:
+    with running_server(db, home, port, env):
         yield url, db, env
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture
