@@ -235,11 +235,12 @@ def _child(folder: Path, target: int, ann: bool, kind: str, pg: Any) -> dict[str
     asked = [embeddings.encode_query(text + " .") for text in queries[5:]]
     truth = [set(np.argpartition(-(matrix @ v), 10)[:10].tolist()) for v in asked]
     out["graph"] = "pgvector HNSW" if out["native"] else index._ann is not None
-    default_ef = vector_module.ANN_EF_SEARCH
+    base_ef, large_ef = vector_module.ANN_EF_SEARCH, vector_module.ANN_EF_SEARCH_LARGE
+    default_ef = base_ef if n < vector_module.ANN_LARGE else large_ef
     out["ef"] = {}
     nearest = embeddings.search if out["native"] else index.search  # the database's, or ours
     for ef in (64, 128, 256, 512, 1024) if out["graph"] is True else (default_ef,):
-        vector_module.ANN_EF_SEARCH = ef
+        vector_module.ANN_EF_SEARCH = vector_module.ANN_EF_SEARCH_LARGE = ef
         found, taken = 0, []
         for vector, exact in zip(asked, truth, strict=True):
             start = time.perf_counter()
@@ -247,7 +248,7 @@ def _child(folder: Path, target: int, ann: bool, kind: str, pg: Any) -> dict[str
             taken.append((time.perf_counter() - start) * 1000)
             found += len(exact & {index._row[pid] for pid, _ in hits})
         out["ef"][str(ef)] = (found / (10 * len(asked)), statistics.median(taken))
-    vector_module.ANN_EF_SEARCH = default_ef
+    vector_module.ANN_EF_SEARCH, vector_module.ANN_EF_SEARCH_LARGE = base_ef, large_ef
     out["recall"] = out["ef"][str(default_ef)][0]
     out["default_ef"] = default_ef
     out["peak_mb"] = _peak_mb()

@@ -6,8 +6,8 @@ store) and catches up incrementally: vectors written since it last looked (the e
 deleted or folded paper never comes back. Exact search is a matrix-vector product and a
 partial sort: measured on this project's 2-core machine (bench/vectors.py) p50 1.7 ms at 20k
 vectors, 6 ms at 60k (p95 14 ms), 10 ms at 100k, ~200 ms at 1M. From :data:`ANN_MIN` vectors
-up an HNSW graph (faiss, M=32, efConstruction=128, efSearch=256) answers instead: 1.8 ms at
-60k with recall@10 0.9995 against exact. Searches restricted to few ``allowed`` papers stay
+up an HNSW graph (faiss, M=32, efConstruction=128, efSearch=256; 512 from 250k vectors) answers
+instead: 1.8 ms at 60k with recall@10 0.992 against exact; 0.986 at 1M. Searches restricted to few ``allowed`` papers stay
 exact; wider ones ask the graph for more neighbours and keep the allowed.
 
 Thread-safe: one lock guards catching up and searching (the facade shares one index per store
@@ -43,7 +43,11 @@ if TYPE_CHECKING:
 ANN_MIN = 50_000  # vectors from which the HNSW graph answers (exact p95 at 60k: 14 ms)
 ANN_M = 32
 ANN_EF_CONSTRUCTION = 128
-ANN_EF_SEARCH = 256  # recall@10 0.9995 at 60k in bench/vectors.py (128: 0.993)
+ANN_EF_SEARCH = 256  # recall@10 0.992 at 60k (bench/search.py 60k; 128: 0.974)
+# A bigger graph needs a deeper walk for the same recall: at 1M, recall@10 0.964 at 256 and
+# 0.986 at 512 (1.6 / 2.9 ms; bench/search.py 1m --ann).
+ANN_EF_SEARCH_LARGE = 512
+ANN_LARGE = 250_000  # vectors from which the graph walks ANN_EF_SEARCH_LARGE deep
 # Deeper than this the graph walk costs more than exact search (60k vectors, bench/search.py's
 # machine under load: 1.3 ms for 300, 9.6 ms for 1,200, 47 ms for 4,330; exact 16-20 ms).
 ANN_MAX_FETCH = 2000
@@ -276,7 +280,8 @@ class VectorIndex:
         hnsw_params: Any = getattr(faiss, "SearchParametersHNSW")  # noqa: B009  (not in its stubs)
         dead = len(self._ann_seqs) - len(self._live)
         fetch = k + dead if dead < 1000 else k * 2 + 50  # replaced/deleted vectors are skipped
-        params = hnsw_params(efSearch=max(ANN_EF_SEARCH, fetch))
+        depth = ANN_EF_SEARCH if self._ann.ntotal < ANN_LARGE else ANN_EF_SEARCH_LARGE
+        params = hnsw_params(efSearch=max(depth, fetch))
         faiss.omp_set_num_threads(1)  # one query: threads only add overhead (3x slower measured)
         scores, labels = self._ann.search(query[None, :], fetch, params=params)
         found = []
