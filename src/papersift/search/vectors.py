@@ -7,8 +7,9 @@ deleted or folded paper never comes back. Exact search is a matrix-vector produc
 partial sort: measured on this project's 2-core machine (bench/vectors.py) p50 1.7 ms at 20k
 vectors, 6 ms at 60k (p95 14 ms), 10 ms at 100k, ~200 ms at 1M. From :data:`ANN_MIN` vectors
 up an HNSW graph (faiss, M=32, efConstruction=128, efSearch=256; 512 from 250k vectors) answers
-instead: 1.8 ms at 60k with recall@10 0.992 against exact; 0.986 at 1M. Searches restricted to few ``allowed`` papers stay
-exact; wider ones ask the graph for more neighbours and keep the allowed.
+instead: 1.8 ms at 60k with recall@10 0.992 against exact; 0.986 at 1M. Searches restricted to
+few ``allowed`` papers stay exact; wider ones ask the graph for more neighbours and keep the
+allowed.
 
 Thread-safe: one lock guards catching up and searching (the facade shares one index per store
 and model in a process; a web server's threads search it side by side, each with its own store
