@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
 import orjson
 
-from papersift.model import Authority, Links, Record, Version
+from papersift.model import Authority, Links, Paper, Provenance, Record, Version
 
 
 def dumps(value: Any) -> str:
@@ -79,3 +80,70 @@ def versions_to_json(versions: tuple[Version, ...]) -> str:
 
 def versions_from_json(text: str) -> tuple[Version, ...]:
     return tuple(Version(n, d, s) for n, d, s in orjson.loads(text))
+
+
+# The papers table's columns, in the order both backends store and read them.
+PAPER_COLUMNS = (
+    "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
+    "categories, primary_category, submitted, updated, first_listed, listed, versions, links, "
+    "comments, journal_ref, license, upvotes, external_ids, created_at, modified_at"
+)
+_PAPER_COLUMN_NAMES = PAPER_COLUMNS.split(", ")
+
+
+def paper_row(paper: Paper, now: str) -> tuple[Any, ...]:
+    """The values of :data:`PAPER_COLUMNS` for ``paper`` (created and modified ``now``)."""
+    return (
+        paper.id,
+        paper.arxiv_id,
+        paper.doi,
+        paper.title,
+        paper.title_raw,
+        paper.abstract,
+        paper.abstract_raw,
+        paper.display_name,
+        dumps(paper.authors),
+        dumps(paper.categories),
+        paper.primary_category,
+        paper.submitted,
+        paper.updated,
+        paper.listed[0] if paper.listed else None,
+        dumps(paper.listed),
+        versions_to_json(paper.versions),
+        dumps(paper.links.as_dict()),
+        paper.comments,
+        paper.journal_ref,
+        paper.license,
+        paper.upvotes,
+        dumps(paper.external_ids),
+        now,
+        now,
+    )
+
+
+def paper_from_row(row: Sequence[Any], sources: tuple[Provenance, ...]) -> Paper:
+    """The paper of a row of :data:`PAPER_COLUMNS`, with where it was seen."""
+    r = dict(zip(_PAPER_COLUMN_NAMES, row, strict=True))
+    return Paper(
+        id=r["id"],
+        arxiv_id=r["arxiv_id"],
+        doi=r["doi"],
+        title=r["title"],
+        title_raw=r["title_raw"],
+        abstract=r["abstract"],
+        abstract_raw=r["abstract_raw"],
+        display_name=r["display_name"],
+        authors=tuple(loads(r["authors"])),
+        categories=tuple(loads(r["categories"])),
+        submitted=r["submitted"],
+        updated=r["updated"],
+        listed=tuple(loads(r["listed"])),
+        versions=versions_from_json(r["versions"]),
+        links=Links(**loads(r["links"])),
+        comments=r["comments"],
+        journal_ref=r["journal_ref"],
+        license=r["license"],
+        upvotes=r["upvotes"],
+        external_ids=tuple((k, v) for k, v in loads(r["external_ids"])),
+        sources=sources,
+    )

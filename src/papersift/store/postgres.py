@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from papersift.config import shown_location
 from papersift.errors import MigrationError, StoreError
-from papersift.model import Links, Paper, Provenance, Record
+from papersift.model import Paper, Provenance, Record
 from papersift.store import codec, tsquery
 from papersift.store.postgres_accounts import AccountsPostgres
 from papersift.store.postgres_base import reason
@@ -43,12 +43,7 @@ if TYPE_CHECKING:
     import psycopg
     from psycopg_pool import ConnectionPool
 
-PAPER_COLUMNS = (
-    "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
-    "categories, primary_category, submitted, updated, first_listed, listed, versions, links, "
-    "comments, journal_ref, license, upvotes, external_ids, created_at, modified_at"
-)
-_COLUMN_NAMES = PAPER_COLUMNS.split(", ")
+PAPER_COLUMNS = codec.PAPER_COLUMNS
 MIGRATION_LOCK = 0x7061_7065_7273_0001  # pg_advisory_lock key: one migrator at a time
 POOL_SIZE = 8
 
@@ -193,33 +188,9 @@ class PostgresStore(
     # --- writing ------------------------------------------------------------------------------
     @staticmethod
     def _row(paper: Paper, now: str) -> tuple[Any, ...]:
-        return (
-            paper.id,
-            paper.arxiv_id,
-            paper.doi,
-            paper.title,
-            paper.title_raw,
-            paper.abstract,
-            paper.abstract_raw,
-            paper.display_name,
-            codec.dumps(paper.authors),
-            codec.dumps(paper.categories),
-            paper.primary_category,
-            paper.submitted,
-            paper.updated,
-            paper.listed[0] if paper.listed else None,
-            codec.dumps(paper.listed),
-            codec.versions_to_json(paper.versions),
-            codec.dumps(paper.links.as_dict()),
-            paper.comments,
-            paper.journal_ref,
-            paper.license,
-            paper.upvotes,
-            codec.dumps(paper.external_ids),
-            now,
-            now,
-            tsquery.document(paper.title, paper.authors, paper.abstract),
-        )
+        """The paper's columns, then its full-text document."""
+        document = tsquery.document(paper.title, paper.authors, paper.abstract)
+        return (*codec.paper_row(paper, now), document)
 
     def add_papers(self, new: Sequence[NewPaper]) -> None:
         import psycopg
@@ -319,30 +290,7 @@ class PostgresStore(
     # --- reading ------------------------------------------------------------------------------
     @staticmethod
     def _paper(row: Sequence[Any], sources: tuple[Provenance, ...]) -> Paper:
-        r = dict(zip(_COLUMN_NAMES, row, strict=True))
-        return Paper(
-            id=r["id"],
-            arxiv_id=r["arxiv_id"],
-            doi=r["doi"],
-            title=r["title"],
-            title_raw=r["title_raw"],
-            abstract=r["abstract"],
-            abstract_raw=r["abstract_raw"],
-            display_name=r["display_name"],
-            authors=tuple(codec.loads(r["authors"])),
-            categories=tuple(codec.loads(r["categories"])),
-            submitted=r["submitted"],
-            updated=r["updated"],
-            listed=tuple(codec.loads(r["listed"])),
-            versions=codec.versions_from_json(r["versions"]),
-            links=Links(**codec.loads(r["links"])),
-            comments=r["comments"],
-            journal_ref=r["journal_ref"],
-            license=r["license"],
-            upvotes=r["upvotes"],
-            external_ids=tuple((k, v) for k, v in codec.loads(r["external_ids"])),
-            sources=sources,
-        )
+        return codec.paper_from_row(row, sources)
 
     def get(self, paper_id: str) -> Paper | None:
         papers = self.get_many([paper_id])

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from papersift.errors import MigrationError, StoreError
-from papersift.model import Links, Paper, Provenance, QueryNode, Record, SearchFilters
+from papersift.model import Paper, Provenance, QueryNode, Record, SearchFilters
 from papersift.store import codec, fts5
 from papersift.store.protocol import EmbeddingTodo, Holder, IdentityKey, NewPaper
 from papersift.store.sqlite_accounts import AccountsSQLite
@@ -22,11 +22,7 @@ from papersift.store.sqlite_nearest import NearestSQLite
 from papersift.store.sqlite_topics import TopicsSQLite
 from papersift.store.sqlite_transfer import TransferSQLite
 
-_PAPER_COLUMNS = (
-    "id, arxiv_id, doi, title, title_raw, abstract, abstract_raw, display_name, authors, "
-    "categories, primary_category, submitted, updated, first_listed, listed, versions, links, "
-    "comments, journal_ref, license, upvotes, external_ids, created_at, modified_at"
-)
+_PAPER_COLUMNS = codec.PAPER_COLUMNS
 
 
 _HIGHLIGHT = re.compile("\x01(.*?)\x02", re.DOTALL)
@@ -207,32 +203,7 @@ class SqliteStore(
     # --- writing ------------------------------------------------------------------------------
     @staticmethod
     def _row(paper: Paper, now: str) -> tuple[Any, ...]:
-        return (
-            paper.id,
-            paper.arxiv_id,
-            paper.doi,
-            paper.title,
-            paper.title_raw,
-            paper.abstract,
-            paper.abstract_raw,
-            paper.display_name,
-            codec.dumps(paper.authors),
-            codec.dumps(paper.categories),
-            paper.primary_category,
-            paper.submitted,
-            paper.updated,
-            paper.listed[0] if paper.listed else None,
-            codec.dumps(paper.listed),
-            codec.versions_to_json(paper.versions),
-            codec.dumps(paper.links.as_dict()),
-            paper.comments,
-            paper.journal_ref,
-            paper.license,
-            paper.upvotes,
-            codec.dumps(paper.external_ids),
-            now,
-            now,
-        )
+        return codec.paper_row(paper, now)
 
     def add_papers(self, new: Sequence[NewPaper]) -> None:
         now = _now()
@@ -323,30 +294,7 @@ class SqliteStore(
 
     # --- reading ------------------------------------------------------------------------------
     def _paper(self, row: tuple[Any, ...], sources: tuple[Provenance, ...]) -> Paper:
-        r = dict(zip(_PAPER_COLUMNS.split(", "), row, strict=True))
-        return Paper(
-            id=r["id"],
-            arxiv_id=r["arxiv_id"],
-            doi=r["doi"],
-            title=r["title"],
-            title_raw=r["title_raw"],
-            abstract=r["abstract"],
-            abstract_raw=r["abstract_raw"],
-            display_name=r["display_name"],
-            authors=tuple(codec.loads(r["authors"])),
-            categories=tuple(codec.loads(r["categories"])),
-            submitted=r["submitted"],
-            updated=r["updated"],
-            listed=tuple(codec.loads(r["listed"])),
-            versions=codec.versions_from_json(r["versions"]),
-            links=Links(**codec.loads(r["links"])),
-            comments=r["comments"],
-            journal_ref=r["journal_ref"],
-            license=r["license"],
-            upvotes=r["upvotes"],
-            external_ids=tuple((k, v) for k, v in codec.loads(r["external_ids"])),
-            sources=sources,
-        )
+        return codec.paper_from_row(row, sources)
 
     def _sources(self, paper_ids: Sequence[str]) -> dict[str, list[Provenance]]:
         out: dict[str, list[Provenance]] = {pid: [] for pid in paper_ids}
