@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +19,20 @@ from papersift.radar import Radar
 from papersift.sources.base import Input
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+# The real data the tests read: ``../shared/data`` beside the checkout (where CI clones it), or
+# wherever PAPERSIFT_SHARED_DATA points.
+DATA = Path(os.environ.get("PAPERSIFT_SHARED_DATA") or ROOT.parent / "shared" / "data")
 BACKENDS = ("sqlite", "pg", "pgvector")  # SQLite; PostgreSQL 15 without pgvector; 16 with it
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Without the shared data nearly every test would fail on its own: say why once."""
+    if not DATA.is_dir():
+        pytest.exit(
+            f"the shared test data is missing at {DATA}: clone papersift beside ../shared, "
+            "or set PAPERSIFT_SHARED_DATA to the data folder",
+            returncode=4,
+        )
 
 
 class Clusters:
